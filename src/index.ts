@@ -1,0 +1,2 @@
+/** mesos-policy: Mesos policies in TypeScript. The public API. */
+export * from './resources/index.ts';
