@@ -10,7 +10,7 @@ import { Resources, isDynamicallyReserved } from './resources.ts';
 import { roleProblem, UNRESERVED_ROLE } from './roles.ts';
 import type { ResourceInput } from './types.ts';
 import { itemFromInput } from './validate.ts';
-import { parseValue, ValueSyntaxError } from './value.ts';
+import { parseValue, ValueSyntaxError, type ParsedValue } from './value.ts';
 
 export interface ParseResourcesOptions {
   /** Role of resources written without one (the agent's deprecated `--default_role`); `*` by default. */
@@ -27,6 +27,17 @@ interface Located {
   readonly item: Item;
   readonly token: string;
   readonly position: number;
+}
+
+function valueField(value: Exclude<ParsedValue, { type: 'TEXT' }>): Pick<ResourceInput, 'scalar' | 'ranges' | 'set'> {
+  switch (value.type) {
+    case 'SCALAR':
+      return { scalar: value.scalar };
+    case 'RANGES':
+      return { ranges: value.ranges };
+    case 'SET':
+      return { set: value.set };
+  }
 }
 
 function parseToken(token: string, position: number, defaultRole: string): Item {
@@ -63,11 +74,11 @@ function parseToken(token: string, position: number, defaultRole: string): Item 
     if (e instanceof ValueSyntaxError) fail(`invalid value for resource '${name}': ${e.message}`);
     throw e;
   }
-  if (value.type === 'TEXT') fail(`resource '${name}' has a value of type TEXT ('${value.text}'); resources are non-negative scalars, [ranges] or {sets}`);
+  if (value.type === 'TEXT') return fail(`resource '${name}' has a value of type TEXT ('${value.text}'); resources are non-negative scalars, [ranges] or {sets}`);
 
   const input: ResourceInput = {
     name,
-    ...(value.type === 'SCALAR' ? { scalar: value.scalar } : value.type === 'RANGES' ? { ranges: value.ranges } : { set: (value as { set: string[] }).set }),
+    ...valueField(value),
     ...(role === UNRESERVED_ROLE ? {} : { reservations: [{ type: 'STATIC' as const, role }] }),
   };
   try {
@@ -138,7 +149,8 @@ export function parseResources(text: string, options: ParseResourcesOptions = {}
   const defaultRole = options.defaultRole ?? UNRESERVED_ROLE;
   const problem = roleProblem(defaultRole);
   if (problem !== undefined) throw new ResourceError(`invalid default role: ${problem}`);
-  const json = text.trimStart().startsWith('[');
+  const first = text.trimStart()[0];
+  const json = first === '[' || first === '{'; // no text-form token starts with a bracket
   const located = json ? parseJson(text, defaultRole) : parseText(text, defaultRole);
   if (options.commandLine ?? true) checkCommandLine(located);
   return Resources.fromItems(located.map((l) => l.item));
