@@ -2,6 +2,7 @@
  * Resources back to text: the `--resources` form (`cpus(prod):8; ports:[31000-32000]`) when
  * every object can be written in it, else the JSON form; and Mesos's own log rendering.
  */
+import { ResourceError } from './errors.ts';
 import type { Item } from './item.ts';
 import { encodeItem } from './json.ts';
 import type { Resources } from './resources.ts';
@@ -39,7 +40,7 @@ export function formatResources(resources: Resources, options: { form?: Resource
   const text = form === 'text' || (form === 'auto' && items.every(textExpressible));
   if (text) {
     const bad = items.find((i) => !textExpressible(i));
-    if (bad !== undefined) throw new TypeError(`resource ${formatMesosItem(bad)} cannot be written in the --resources text form`);
+    if (bad !== undefined) throw new ResourceError(`resource ${formatMesosItem(bad)} cannot be written in the --resources text form`);
     return items.map(formatText).join('; ');
   }
   const json: unknown[] = [];

@@ -56,6 +56,9 @@ export class Resources implements Iterable<Resource> {
   /** Validates and combines plain resources; throws ResourceError for anything Mesos would reject. */
   static of(resources: Iterable<ResourceInput | Resource> = []): Resources {
     if (resources instanceof Resources) return resources;
+    if (resources === null || typeof resources !== 'object' || typeof (resources as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+      throw new ResourceError('resources must be a Resources value or an iterable of resource objects');
+    }
     const items: Item[] = [];
     let index = 0;
     for (const r of resources) {

@@ -194,6 +194,7 @@ test('Resources.of validates plain objects the same way', () => {
   assert.throws(() => Resources.of([{ name: 'ports', ranges: [{ begin: 5, end: 1 }] }]), /begin > end/);
   assert.throws(() => Resources.of([{ name: 'bugs', set: ['a', 'a'] }]), /duplicated/);
   assert.throws(() => Resources.of([{ name: '', scalar: 1 }]), /empty resource name/);
+  assert.throws(() => Resources.of(5 as unknown as []), ResourceError);
   assert.throws(() => Resources.of([{ name: 'cpus', scalar: 1, set: ['a'] }]), /exactly/);
   assert.throws(() => Resources.of([{ name: 'cpus', type: 'TEXT' as 'SCALAR', scalar: 1 }]), /never TEXT/);
 });
