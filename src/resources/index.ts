@@ -10,3 +10,4 @@ export { formatResources, formatMesos, type ResourcesFormat } from './format.ts'
 export { parseAttributes, formatAttributes, formatAttributeValue, attributesEqual, type Attribute } from './attributes.ts';
 export { isStrictSubroleOf, isValidRole, roleAncestors, roleProblem, assertValidRole, UNRESERVED_ROLE } from './roles.ts';
 export { applyOperation, operationConversions, type OfferOperation, type ResourceConversion, type OperationContext } from './operations.ts';
+export { parseResourceQuantities, parseResourceLimits, formatQuantities, type ResourceQuantities, type ResourceLimits } from './quantities.ts';

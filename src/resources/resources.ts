@@ -279,6 +279,25 @@ export class Resources implements Iterable<Resource> {
     return result;
   }
 
+  /**
+   * Mesos `Resources::contains(ResourceQuantities)`: for every name, the resources of that
+   * name add up to at least the quantity (ranges counted by element, sets by item), whatever
+   * their reservations. Used by the min-allocatable rule.
+   */
+  containsQuantities(quantities: ReadonlyMap<string, number>): boolean {
+    for (const [name, amount] of quantities) {
+      let remaining = Math.round(amount * 1000);
+      for (const item of this.items) {
+        if (remaining <= 0) break;
+        if (item.meta.name !== name) continue;
+        const m = item.meta;
+        remaining -= m.type === 'SCALAR' ? item.milli : (m.type === 'RANGES' ? rangesCount(item.rangesValue!) : item.setValue!.length) * 1000;
+      }
+      if (remaining > 0) return false;
+    }
+    return true;
+  }
+
   /** Mesos `createStrippedScalarQuantity`: scalars only, without reservations or other metadata. */
   toStrippedScalarQuantity(): Resources {
     return Resources.fromItems(
