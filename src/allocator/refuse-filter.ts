@@ -30,6 +30,23 @@ export interface RefusedOfferFilter {
   readonly resources: Resources;
   readonly createdAt: number;
   readonly expiresAt: number;
+  /** True when refuse_seconds was shorter than the allocation interval and got stretched to it. */
+  readonly stretched: boolean;
+}
+
+/** The filter a decline with `refuseSeconds` installs at `now`, or undefined for none. */
+export function createRefusedOfferFilter(resources: Resources, refuseSeconds: number | undefined, allocationIntervalMs: number, now: number): RefusedOfferFilter | undefined {
+  const duration = refuseFilterDurationMs(refuseSeconds, allocationIntervalMs);
+  if (duration === undefined) return undefined;
+  return { resources: resources.unallocate(), createdAt: now, expiresAt: now + duration, stretched: duration === allocationIntervalMs };
+}
+
+/**
+ * Observed on Mesos: a filter stretched to the allocation interval is still seen by the periodic
+ * cycle at exactly its expiry (that cycle was scheduled first); a longer one is gone by then.
+ */
+export function isFilterExpired(filter: RefusedOfferFilter, now: number): boolean {
+  return filter.stretched ? now > filter.expiresAt : now >= filter.expiresAt;
 }
 
 /** Mesos `RefusedOfferFilter::filter`: the refused resources are a superset of the candidate offer. */

@@ -11,3 +11,4 @@ export { parseAttributes, formatAttributes, formatAttributeValue, attributesEqua
 export { isStrictSubroleOf, isValidRole, roleAncestors, roleProblem, assertValidRole, UNRESERVED_ROLE } from './roles.ts';
 export { applyOperation, operationConversions, type OfferOperation, type ResourceConversion, type OperationContext } from './operations.ts';
 export { parseResourceQuantities, parseResourceLimits, formatQuantities, type ResourceQuantities, type ResourceLimits } from './quantities.ts';
+export { shrinkResources, type ShrinkTarget } from './shrink.ts';

@@ -18,7 +18,7 @@ test('refuse_seconds clamping: > 365 days, negative, NaN, zero, below the alloca
 });
 
 test('a filter hides an offer only when the refused resources contain it', () => {
-  const filter = { resources: parseResources('cpus:4;mem:1024'), createdAt: 0, expiresAt: 5000 };
+  const filter = { resources: parseResources("cpus:4;mem:1024"), createdAt: 0, expiresAt: 5000, stretched: false };
   assert.ok(filtersOffer(filter, parseResources('cpus:4;mem:1024')));
   assert.ok(filtersOffer(filter, parseResources('cpus:2')));
   assert.ok(!filtersOffer(filter, parseResources('cpus:5;mem:1024')), 'a bigger offer gets through');

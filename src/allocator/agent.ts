@@ -1,0 +1,100 @@
+/**
+ * An agent as the allocator sees it (hierarchical.hpp `Slave`): its total, what each framework
+ * has been offered or allocated there, and what is available — total minus offered-or-allocated,
+ * with shared resources always available (they may be offered while in use).
+ */
+import { Resources } from '../resources/index.ts';
+import type { AgentCapability, AgentInfo, InverseOfferStatus, Unavailability } from './types.ts';
+
+export interface Maintenance {
+  unavailability: Unavailability;
+  /** Latest inverse-offer answer per framework. */
+  readonly statuses: Map<string, InverseOfferStatus>;
+  /** Frameworks holding an unanswered inverse offer for this agent. */
+  readonly offersOutstanding: Set<string>;
+}
+
+export class AgentState {
+  private totalValue: Resources;
+  private sharedValue: Resources;
+  private hasGpuValue: boolean;
+  private readonly offeredOrAllocatedByFramework = new Map<string, Resources>();
+  private totalOfferedOrAllocatedValue = Resources.EMPTY;
+  private availableValue = Resources.EMPTY;
+  /** Per-cycle cache of `available.allocatableTo(role)`; cleared whenever `available` changes. */
+  private readonly allocatableCache = new Map<string, Resources>();
+  maintenance: Maintenance | undefined;
+
+  constructor(
+    readonly id: string,
+    public info: AgentInfo,
+    public capabilities: ReadonlySet<AgentCapability>,
+    public activated: boolean,
+    total: Resources,
+  ) {
+    this.totalValue = total;
+    this.sharedValue = total.shared();
+    this.hasGpuValue = (total.gpus() ?? 0) > 0;
+    this.updateAvailable();
+  }
+
+  get total(): Resources {
+    return this.totalValue;
+  }
+  get available(): Resources {
+    return this.availableValue;
+  }
+  get totalOfferedOrAllocated(): Resources {
+    return this.totalOfferedOrAllocatedValue;
+  }
+  get hasGpu(): boolean {
+    return this.hasGpuValue;
+  }
+  offeredOrAllocated(): ReadonlyMap<string, Resources> {
+    return this.offeredOrAllocatedByFramework;
+  }
+
+  updateTotal(total: Resources): void {
+    this.totalValue = total;
+    this.sharedValue = total.shared();
+    this.hasGpuValue = (total.gpus() ?? 0) > 0;
+    this.updateAvailable();
+  }
+
+  /** Resources come back from a framework (declined, rescinded, task ended). */
+  increaseAvailable(frameworkId: string, resources: Resources): void {
+    if (resources.isEmpty()) return;
+    const held = this.offeredOrAllocatedByFramework.get(frameworkId) ?? Resources.EMPTY;
+    const rest = held.minus(resources);
+    if (rest.isEmpty()) this.offeredOrAllocatedByFramework.delete(frameworkId);
+    else this.offeredOrAllocatedByFramework.set(frameworkId, rest);
+    this.totalOfferedOrAllocatedValue = this.totalOfferedOrAllocatedValue.minus(resources);
+    this.updateAvailable();
+  }
+
+  /** Resources go to a framework (offered, or allocated via `used`). */
+  decreaseAvailable(frameworkId: string, resources: Resources): void {
+    if (resources.isEmpty()) return;
+    this.offeredOrAllocatedByFramework.set(frameworkId, (this.offeredOrAllocatedByFramework.get(frameworkId) ?? Resources.EMPTY).plus(resources));
+    this.totalOfferedOrAllocatedValue = this.totalOfferedOrAllocatedValue.plus(resources);
+    this.updateAvailable();
+  }
+
+  /** `available.allocatableTo(role)`, cached until `available` changes (the cycle asks per framework). */
+  allocatableTo(role: string): Resources {
+    let cached = this.allocatableCache.get(role);
+    if (cached === undefined) {
+      cached = this.availableValue.allocatableTo(role);
+      this.allocatableCache.set(role, cached);
+    }
+    return cached;
+  }
+
+  private updateAvailable(): void {
+    const used = this.totalOfferedOrAllocatedValue.unallocate();
+    this.availableValue = this.sharedValue.isEmpty()
+      ? this.totalValue.minus(used)
+      : this.totalValue.nonShared().minus(used.nonShared()).plus(this.sharedValue);
+    this.allocatableCache.clear();
+  }
+}

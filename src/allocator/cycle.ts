@@ -1,0 +1,409 @@
+/**
+ * One allocation cycle (hierarchical.cpp `__generateOffers` + `generateInverseOffers`):
+ * agents in random order; on each agent, roles in sorter order, frameworks in sorter order;
+ * the first eligible framework takes everything it may of what is left. Stage 1 serves unmet
+ * quota guarantees, stage 2 shares the rest fairly up to quota limits, holding back headroom
+ * for unmet guarantees. A policy may reorder, filter, score and size; what it leaves out is Mesos.
+ */
+import { Resources, shrinkResources } from '../resources/index.ts';
+import type { AgentView, AllocationStage, FrameworkView, OfferContext } from '../policy/index.ts';
+import type { AgentState } from './agent.ts';
+import type { FrameworkState } from './framework.ts';
+import { isAllocatable } from './min-allocatable.ts';
+import type { PolicyRunner } from './policy-runner.ts';
+import { addInto, limitsMinus, minus, scalarQuantities, subtractInto, type Quantities } from './quantities.ts';
+import { filtersOffer } from './refuse-filter.ts';
+import type { AllocatorState } from './state.ts';
+import type { InverseOffers, Offers } from './types.ts';
+
+/** What the last cycle did, kept for `explain`. */
+export interface CycleRecord {
+  readonly at: number;
+  readonly candidates: ReadonlySet<string>;
+  /** Per agent, the offers in the order they were made. */
+  readonly offersOn: Map<string, Array<{ readonly frameworkId: string; readonly role: string; readonly stage: AllocationStage }>>;
+  /** `${frameworkId}\0${agentId}` → the policy's rejection in the last cycle. */
+  readonly policyRejections: Map<string, { readonly role: string; readonly stage: AllocationStage; readonly reason: string }>;
+}
+
+interface QuotaState {
+  readonly consumed: Map<string, Quantities>;
+  readonly requiredHeadroom: Quantities;
+  readonly availableHeadroom: Quantities;
+}
+
+function shuffle<T>(items: T[], random: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = items[i]!;
+    items[i] = items[j]!;
+    items[j] = t;
+  }
+  return items;
+}
+
+function isQuotaScalar(r: { type: string; reservations: readonly unknown[]; revocable?: boolean }): boolean {
+  return r.type === 'SCALAR' && r.reservations.length === 0 && r.revocable !== true;
+}
+
+export class Cycle {
+  readonly offers: Offers = new Map();
+  readonly inverseOffers: InverseOffers = new Map();
+  readonly record: CycleRecord;
+  private readonly offeredShared = new Map<string, Resources>();
+  private readonly quota: QuotaState;
+  private readonly agentViews = new Map<string, AgentView>();
+
+  constructor(
+    private readonly state: AllocatorState,
+    private readonly policy: PolicyRunner,
+    private readonly candidates: ReadonlySet<string>,
+    private readonly now: number,
+  ) {
+    this.record = { at: now, candidates, offersOn: new Map(), policyRejections: new Map() };
+    this.quota = this.initialQuotaState();
+  }
+
+  /** Mesos computes consumption and headroom once, before the stages. */
+  private initialQuotaState(): QuotaState {
+    const consumed = new Map<string, Quantities>();
+    const requiredHeadroom: Quantities = new Map();
+    for (const node of this.state.roleTree.topLevel()) {
+      if (!node.hasQuota()) continue;
+      const c = node.quotaOfferedOrConsumed();
+      consumed.set(node.role, c);
+      addInto(requiredHeadroom, minus(node.guarantees, c));
+    }
+    const availableHeadroom = new Map(this.state.totalScalarQuantities);
+    subtractInto(availableHeadroom, scalarMilli(this.state.roleSorter.allocationScalarQuantities()));
+    // Unallocated reservations: the root's reservations minus the offered or allocated ones.
+    const reserved: Quantities = new Map();
+    const reservedOffered: Quantities = new Map();
+    for (const node of this.state.roleTree.topLevel()) {
+      addInto(reserved, node.reservations);
+      addInto(reservedOffered, node.offeredOrAllocatedReserved);
+    }
+    subtractInto(availableHeadroom, minus(reserved, reservedOffered));
+    for (const agent of this.state.agents.values()) {
+      const revocable = agent.available.revocable();
+      if (!revocable.isEmpty()) subtractInto(availableHeadroom, scalarQuantities(revocable.scalars()));
+    }
+    return { consumed, requiredHeadroom, availableHeadroom };
+  }
+
+  run(): void {
+    const agents: AgentState[] = [];
+    for (const id of this.candidates) {
+      const agent = this.state.agents.get(id);
+      if (agent !== undefined && agent.activated && this.state.isWhitelisted(agent)) agents.push(agent);
+    }
+    shuffle(agents, this.state.random);
+    if (this.anyUnmetGuarantees()) {
+      for (const agent of agents) this.allocateAgent(agent, 'quota-guarantees');
+    }
+    shuffle(agents, this.state.random);
+    for (const agent of agents) this.allocateAgent(agent, 'fair-share');
+    this.generateInverseOffers();
+  }
+
+  private anyUnmetGuarantees(): boolean {
+    for (const node of this.state.roleTree.topLevel()) {
+      if (node.guarantees.size > 0 && node.frameworks.size > 0) return true;
+    }
+    return false;
+  }
+
+  private agentView(agent: AgentState): AgentView {
+    let view = this.agentViews.get(agent.id);
+    if (view === undefined) {
+      view = {
+        id: agent.id,
+        hostname: agent.info.hostname,
+        attributes: agent.info.attributes ?? [],
+        ...(agent.info.domain === undefined ? {} : { domain: agent.info.domain }),
+        total: agent.total,
+        get available() {
+          return agent.available;
+        },
+      };
+      this.agentViews.set(agent.id, view);
+    }
+    return view;
+  }
+
+  private allocateAgent(agent: AgentState, stage: AllocationStage): void {
+    const roleOrder = this.state.roleSorter.sort();
+    const roles = this.policy.policy.sortRoles === undefined
+      ? roleOrder
+      : this.policy.sortRoles({ now: this.now, agent: this.agentView(agent), roles: roleOrder, share: (r) => this.state.roleSorter.share(r) });
+    if (this.policy.hasScore) {
+      this.allocateAgentByScore(agent, roles, stage);
+      return;
+    }
+    for (const role of roles) {
+      if (agent.available.isEmpty()) return;
+      let unmet: Quantities | undefined;
+      if (stage === 'quota-guarantees') {
+        unmet = this.unmetGuarantees(role);
+        if (unmet === undefined) continue;
+      }
+      for (const frameworkId of this.frameworkOrder(role, agent)) {
+        if (unmet !== undefined && unmet.size === 0) break;
+        const outcome = this.candidate(agent, role, frameworkId, stage, unmet);
+        if (outcome === 'stop') break;
+        if (outcome === undefined) continue;
+        this.offer(agent, role, frameworkId, stage, outcome, unmet);
+      }
+    }
+  }
+
+  /** With a `score` stage: repeatedly offer the agent's remainder to the best-scoring eligible framework. */
+  private allocateAgentByScore(agent: AgentState, roles: readonly string[], stage: AllocationStage): void {
+    for (;;) {
+      if (agent.available.isEmpty()) return;
+      let best: { role: string; frameworkId: string; candidate: Candidate; score: number; unmet: Quantities | undefined } | undefined;
+      for (const role of roles) {
+        let unmet: Quantities | undefined;
+        if (stage === 'quota-guarantees') {
+          unmet = this.unmetGuarantees(role);
+          if (unmet === undefined || unmet.size === 0) continue;
+        }
+        for (const frameworkId of this.frameworkOrder(role, agent)) {
+          const outcome = this.candidate(agent, role, frameworkId, stage, unmet);
+          if (outcome === 'stop') break;
+          if (outcome === undefined) continue;
+          const score = this.policy.score(outcome.context ?? this.offerContext(agent, role, outcome.framework, stage, outcome.toOffer));
+          if (best === undefined || score > best.score) best = { role, frameworkId, candidate: outcome, score, unmet };
+        }
+      }
+      if (best === undefined) return;
+      this.offer(agent, best.role, best.frameworkId, stage, best.candidate, best.unmet);
+    }
+  }
+
+  private unmetGuarantees(role: string): Quantities | undefined {
+    const node = this.state.roleTree.get(role);
+    if (node === undefined || node.guarantees.size === 0 || node.frameworks.size === 0) return undefined;
+    const unmet = minus(node.guarantees, this.quota.consumed.get(role) ?? new Map());
+    return unmet.size === 0 ? undefined : unmet;
+  }
+
+  private frameworkOrder(role: string, agent: AgentState): readonly string[] {
+    const sorter = this.state.frameworkSorters.get(role);
+    if (sorter === undefined) return [];
+    const order = sorter.sort();
+    if (this.policy.policy.sortFrameworks === undefined) return order;
+    return this.policy.sortFrameworks({ now: this.now, agent: this.agentView(agent), role, frameworks: order, share: (f) => sorter.share(f) });
+  }
+
+  /**
+   * What `frameworkId` would be offered on `agent` in `role` by Mesos's rules and the policy,
+   * undefined when it gets nothing, 'stop' when nothing is left for the role on this agent.
+   */
+  private candidate(agent: AgentState, role: string, frameworkId: string, stage: AllocationStage, unmet: Quantities | undefined): Candidate | 'stop' | undefined {
+    const framework = this.state.frameworks.get(frameworkId)!;
+    if (framework.offerConstraints?.isAgentExcluded(role, agent.info) === true) return undefined;
+    let available = agent.allocatableTo(role);
+    const shared = this.offeredShared.get(agent.id);
+    if (shared !== undefined) available = available.minus(shared);
+    if (available.isEmpty()) return 'stop';
+    const minimum = framework.minAllocatable.get(role);
+    const globalMinimum = this.state.options.minAllocatableResources;
+    if (!isAllocatable(available, globalMinimum, minimum)) return undefined;
+    if (!this.isCapableOfReceivingAgent(framework, agent)) return undefined;
+    available = stripIncapableResources(available, framework);
+
+    let toOffer: Resources;
+    let guaranteesOffering = Resources.EMPTY;
+    let additional: Resources;
+    const node = this.state.roleTree.get(role);
+    const limits = node?.limits;
+    if (stage === 'quota-guarantees') {
+      const quotaResources = available.filter(isQuotaScalar);
+      guaranteesOffering = shrinkResources(quotaResources, { kind: 'quantities', milli: unmet! }, this.state.random);
+      if (guaranteesOffering.isEmpty()) return undefined;
+      toOffer = guaranteesOffering.plus(available.filter((r) => isOwnReservation(r, role) || r.type !== 'SCALAR' || r.revocable === true));
+      additional = quotaResources.minus(guaranteesOffering);
+      if (limits !== undefined && limits.size > 0) {
+        const room = limitsMinus(limitsMinus(limits, this.quota.consumed.get(role) ?? new Map()), scalarQuantities(guaranteesOffering));
+        additional = shrinkResources(additional, { kind: 'limits', milli: room }, this.state.random);
+      }
+      if (this.quota.requiredHeadroom.size > 0 && !additional.isEmpty()) {
+        additional = shrinkResources(additional, { kind: 'quantities', milli: minus(this.quota.availableHeadroom, this.quota.requiredHeadroom) }, this.state.random);
+      }
+      toOffer = toOffer.plus(additional);
+    } else if ((limits === undefined || limits.size === 0) && this.quota.requiredHeadroom.size === 0) {
+      // No quota anywhere that concerns this role: everything allocatable is offered.
+      toOffer = available;
+      additional = Resources.EMPTY;
+    } else {
+      toOffer = available.filter((r) => !isQuotaScalar(r));
+      additional = available.filter(isQuotaScalar);
+      if (limits !== undefined && limits.size > 0) {
+        additional = shrinkResources(additional, { kind: 'limits', milli: limitsMinus(limits, this.quota.consumed.get(role) ?? new Map()) }, this.state.random);
+      }
+      if (this.quota.requiredHeadroom.size > 0 && !additional.isEmpty()) {
+        additional = shrinkResources(additional, { kind: 'quantities', milli: minus(this.quota.availableHeadroom, this.quota.requiredHeadroom) }, this.state.random);
+      }
+      toOffer = toOffer.plus(additional);
+    }
+
+    if (!isAllocatable(toOffer, globalMinimum, minimum)) return undefined;
+    if (this.isFiltered(framework, role, agent, toOffer)) return undefined;
+
+    let context: OfferContext | undefined;
+    if (this.policy.policy.filter !== undefined || this.policy.policy.size !== undefined) {
+      context = this.offerContext(agent, role, framework, stage, toOffer);
+      const rejection = this.policy.filter(context);
+      if (rejection !== undefined) {
+        this.record.policyRejections.set(`${frameworkId}\0${agent.id}`, { role, stage, reason: rejection.reason });
+        return undefined;
+      }
+      const sized = this.policy.size(context);
+      if (sized !== toOffer) {
+        if (sized.isEmpty()) return undefined;
+        // Only the part of the sized offer that counts against quota changes the quota books.
+        const sizedQuota = sized.filter(isQuotaScalar);
+        guaranteesOffering = shrinkResources(sizedQuota, { kind: 'quantities', milli: scalarQuantities(guaranteesOffering) }, () => 0);
+        additional = sizedQuota.minus(guaranteesOffering);
+        toOffer = sized;
+        context = this.offerContext(agent, role, framework, stage, toOffer);
+      }
+    }
+    return { toOffer, guaranteesOffering, additional, framework, context };
+  }
+
+  private offerContext(agent: AgentState, role: string, framework: FrameworkState, stage: AllocationStage, offer: Resources): OfferContext {
+    return { now: this.now, stage, role, framework: frameworkView(this.state, framework), agent: this.agentView(agent), offer };
+  }
+
+  /** GPU agents go only to GPU_RESOURCES frameworks (with filter_gpu_resources); remote regions only to REGION_AWARE ones. */
+  private isCapableOfReceivingAgent(framework: FrameworkState, agent: AgentState): boolean {
+    if (this.state.options.filterGpuResources && !framework.has('GPU_RESOURCES') && agent.hasGpu) return false;
+    if (!framework.has('REGION_AWARE') && this.state.isRemote(agent)) return false;
+    return true;
+  }
+
+  /** Mesos `isFiltered`: implicit capability filters, then refuse filters that contain the offer. */
+  private isFiltered(framework: FrameworkState, role: string, agent: AgentState, offer: Resources): boolean {
+    if (framework.has('MULTI_ROLE') && !agent.capabilities.has('MULTI_ROLE')) return true;
+    if (!agent.capabilities.has('HIERARCHICAL_ROLE') && role.includes('/')) return true;
+    const filters = framework.activeOfferFilters(role, agent.id, this.now);
+    if (filters === undefined) return false;
+    for (const filter of filters) if (filtersOffer(filter, offer)) return true;
+    return false;
+  }
+
+  private offer(agent: AgentState, role: string, frameworkId: string, stage: AllocationStage, candidate: Candidate, unmet: Quantities | undefined): void {
+    const toOffer = candidate.toOffer.allocate(role);
+    let byRole = this.offers.get(frameworkId);
+    if (byRole === undefined) this.offers.set(frameworkId, (byRole = new Map()));
+    let byAgent = byRole.get(role);
+    if (byAgent === undefined) byRole.set(role, (byAgent = new Map()));
+    byAgent.set(agent.id, (byAgent.get(agent.id) ?? Resources.EMPTY).plus(toOffer));
+    const shared = toOffer.shared();
+    if (!shared.isEmpty()) this.offeredShared.set(agent.id, (this.offeredShared.get(agent.id) ?? Resources.EMPTY).plus(shared.unallocate()));
+
+    const increase = scalarQuantities(candidate.guaranteesOffering.plus(candidate.additional));
+    const node = this.state.roleTree.get(role);
+    if (stage === 'quota-guarantees' || (node !== undefined && node.hasQuota())) {
+      for (const r of [role, ...ancestorsOf(role)]) {
+        const consumed = this.quota.consumed.get(r);
+        if (consumed !== undefined) addInto(consumed, increase);
+        else if (r === role) this.quota.consumed.set(r, new Map(increase));
+      }
+    }
+    if (stage === 'quota-guarantees') {
+      if (unmet !== undefined) subtractInto(unmet, increase);
+      subtractInto(this.quota.requiredHeadroom, scalarQuantities(candidate.guaranteesOffering));
+    }
+    subtractInto(this.quota.availableHeadroom, increase);
+
+    let onAgent = this.record.offersOn.get(agent.id);
+    if (onAgent === undefined) this.record.offersOn.set(agent.id, (onAgent = []));
+    onAgent.push({ frameworkId, role, stage });
+
+    agent.decreaseAvailable(frameworkId, toOffer);
+    this.state.trackAllocated(agent.id, frameworkId, toOffer);
+  }
+
+  /** Inverse offers to active frameworks holding resources on candidate agents under maintenance. */
+  private generateInverseOffers(): void {
+    for (const agentId of this.candidates) {
+      const agent = this.state.agents.get(agentId);
+      const maintenance = agent?.maintenance;
+      if (agent === undefined || maintenance === undefined) continue;
+      for (const frameworkId of agent.offeredOrAllocated().keys()) {
+        const framework = this.state.frameworks.get(frameworkId);
+        if (framework === undefined || !framework.active) continue;
+        if (maintenance.offersOutstanding.has(frameworkId)) continue;
+        const filter = framework.inverseOfferFilters.get(agentId);
+        if (filter !== undefined) {
+          if (this.now < filter.expiresAt) continue;
+          framework.inverseOfferFilters.delete(agentId);
+        }
+        let byAgent = this.inverseOffers.get(frameworkId);
+        if (byAgent === undefined) this.inverseOffers.set(frameworkId, (byAgent = new Map()));
+        byAgent.set(agentId, maintenance.unavailability);
+        maintenance.offersOutstanding.add(frameworkId);
+      }
+    }
+  }
+}
+
+interface Candidate {
+  readonly toOffer: Resources;
+  /** The part that serves unmet guarantees (stage 1) and the other quota-counted scalars. */
+  readonly guaranteesOffering: Resources;
+  readonly additional: Resources;
+  readonly framework: FrameworkState;
+  /** Built only when a policy stage needs it. */
+  readonly context: OfferContext | undefined;
+}
+
+function isOwnReservation(r: { reservations: readonly { role: string }[] }, role: string): boolean {
+  const n = r.reservations.length;
+  return n > 0 && r.reservations[n - 1]!.role === role;
+}
+
+function ancestorsOf(role: string): string[] {
+  const out: string[] = [];
+  for (let i = role.length - 1; i >= 0; i--) if (role.charCodeAt(i) === 47) out.push(role.slice(0, i));
+  return out;
+}
+
+function scalarMilli(q: ReadonlyMap<string, number>): Quantities {
+  const out: Quantities = new Map();
+  for (const [name, amount] of q) {
+    const milli = Math.round(amount * 1000);
+    if (milli > 0) out.set(name, milli);
+  }
+  return out;
+}
+
+/** Mesos `stripIncapableResources`: shared, revocable and refined reservations need capabilities. */
+export function stripIncapableResources(resources: Resources, framework: FrameworkState): Resources {
+  const shared = framework.has('SHARED_RESOURCES');
+  const revocable = framework.has('REVOCABLE_RESOURCES');
+  const refinement = framework.has('RESERVATION_REFINEMENT');
+  if (shared && revocable && refinement) return resources;
+  return resources.filter((r) => (shared || r.shared !== true) && (revocable || r.revocable !== true) && (refinement || r.reservations.length <= 1));
+}
+
+export function frameworkView(state: AllocatorState, framework: FrameworkState): FrameworkView {
+  return {
+    id: framework.id,
+    ...(framework.info.name === undefined ? {} : { name: framework.info.name }),
+    roles: framework.roles,
+    capabilities: framework.capabilities,
+    ...(framework.info.principal === undefined ? {} : { principal: framework.info.principal }),
+    get allocation(): ReadonlyMap<string, Resources> {
+      const out = new Map<string, Resources>();
+      for (const agent of state.agents.values()) {
+        const held = agent.offeredOrAllocated().get(framework.id);
+        if (held !== undefined) out.set(agent.id, held);
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,546 @@
+/**
+ * The allocation engine: Mesos's allocator interface (include/mesos/allocator/allocator.hpp),
+ * one method per Mesos call, with plain data and `Resources`. The same object is driven by a
+ * real mesos-master through the native shim, by tests and by the simulator. Time and randomness
+ * are injected, so every run replays exactly.
+ */
+import { applyOperation, OperationError, Resources, type OfferOperation } from '../resources/index.ts';
+import { DEFAULT_POLICY, type Policy } from '../policy/index.ts';
+import { AgentState } from './agent.ts';
+import { Cycle, type CycleRecord } from './cycle.ts';
+import { FrameworkState } from './framework.ts';
+import { DEFAULT_MIN_ALLOCATABLE_RESOURCES, parseMinAllocatableResources } from './min-allocatable.ts';
+import { PolicyRunner, type PolicyErrorReport } from './policy-runner.ts';
+import { addInto, scalarQuantities, subtractInto } from './quantities.ts';
+import { seededRandom, type RandomSource } from './random.ts';
+import { createRefusedOfferFilter, refuseFilterDurationMs } from './refuse-filter.ts';
+import { DRFSorter } from './sorter/drf-sorter.ts';
+import { RandomSorter } from './sorter/random-sorter.ts';
+import { AllocatorState, type ResolvedOptions } from './state.ts';
+import { applyFrameworkOptions } from './framework-options.ts';
+import { AllocatorError } from './errors.ts';
+import type {
+  AgentCapability, AgentInfo, CycleResult, DomainInfo, FrameworkInfo, FrameworkOptions, InverseOfferStatus,
+  OfferFilters, Quota, Unavailability, WeightInfo,
+} from './types.ts';
+import type { ResourceConversion, ResourceQuantities } from '../resources/index.ts';
+
+export interface AllocatorOptions {
+  /** `--allocation_interval`, default 1 s. */
+  readonly allocationIntervalMs?: number;
+  /** `--fair_sharing_excluded_resource_names`. */
+  readonly fairnessExcludeResourceNames?: readonly string[];
+  /** `--filter_gpu_resources`, default true. */
+  readonly filterGpuResources?: boolean;
+  /** The master's fault domain (REGION_AWARE). */
+  readonly domain?: DomainInfo;
+  /** `--min_allocatable_resources` text or parsed; default `cpus:0.01|mem:32`, as the master's flag. */
+  readonly minAllocatableResources?: string | readonly ResourceQuantities[];
+  /** `--allocator_recovery_timeout`, default 10 min. */
+  readonly recoveryTimeoutMs?: number;
+  /** `--allocator_agent_recovery_factor`, default 0.8. */
+  readonly agentRecoveryFactor?: number;
+  /** `--role_sorter` / `--framework_sorter`: `drf` (default) or `random`. */
+  readonly sorter?: 'drf' | 'random';
+  /** The clock (ms). Default: starts at 0 and only moves when the driver says so. */
+  readonly clock?: () => number;
+  /** Randomness (agent shuffles, resource shuffles, random sorter); default seeded with `seed`. */
+  readonly random?: RandomSource;
+  readonly seed?: number;
+  readonly policy?: Policy;
+  readonly onPolicyError?: (report: PolicyErrorReport) => void;
+}
+
+function resolveOptions(o: AllocatorOptions): ResolvedOptions {
+  const interval = o.allocationIntervalMs ?? 1000;
+  if (!(interval > 0) || !Number.isFinite(interval)) throw new AllocatorError(`allocationIntervalMs must be a positive number, got ${interval}`);
+  const factor = o.agentRecoveryFactor ?? 0.8;
+  if (!(factor >= 0 && factor <= 1)) throw new AllocatorError(`agentRecoveryFactor must be within [0, 1], got ${factor}`);
+  const min = o.minAllocatableResources ?? DEFAULT_MIN_ALLOCATABLE_RESOURCES;
+  return {
+    allocationIntervalMs: interval,
+    fairnessExcludeResourceNames: new Set(o.fairnessExcludeResourceNames ?? []),
+    filterGpuResources: o.filterGpuResources ?? true,
+    domain: o.domain,
+    minAllocatableResources: typeof min === 'string' ? parseMinAllocatableResources(min) : min,
+    recoveryTimeoutMs: o.recoveryTimeoutMs ?? 10 * 60 * 1000,
+    agentRecoveryFactor: factor,
+  };
+}
+
+export class AllocatorEngine {
+  private stateValue: AllocatorState | undefined;
+  private policyRunner = new PolicyRunner(DEFAULT_POLICY);
+  private clock: () => number = () => 0;
+  private paused = false;
+  private expectedAgentCount: number | undefined;
+  private recoveryResumeAt: number | undefined;
+  /** Agents whose events asked for a cycle, and when the first of them did. */
+  private readonly candidates = new Set<string>();
+  private triggeredAt: number | undefined;
+  private periodicDueAt = 0;
+  private lastCycle: CycleRecord | undefined;
+  /** Counters, as Mesos's `allocator/mesos/allocation_runs` and friends. */
+  readonly metrics = { allocationRuns: 0, offersMade: 0, inverseOffersMade: 0 };
+
+  /** Mesos `initialize`: options, then the periodic cycle starts one interval from now. */
+  initialize(options: AllocatorOptions = {}): void {
+    const resolved = resolveOptions(options);
+    const random = options.random ?? seededRandom(options.seed ?? 0);
+    const factory = options.sorter === 'random'
+      ? () => new RandomSorter(random, { excludedResourceNames: resolved.fairnessExcludeResourceNames })
+      : () => new DRFSorter({ excludedResourceNames: resolved.fairnessExcludeResourceNames });
+    this.stateValue = new AllocatorState(resolved, random, factory, factory);
+    this.policyRunner = new PolicyRunner(options.policy ?? DEFAULT_POLICY, options.onPolicyError);
+    this.clock = options.clock ?? (() => 0);
+    this.paused = false;
+    this.periodicDueAt = this.clock() + resolved.allocationIntervalMs;
+  }
+
+  /** @internal For explain, metrics and tests. */
+  get state(): AllocatorState {
+    if (this.stateValue === undefined) throw new AllocatorError('the allocator is not initialized');
+    return this.stateValue;
+  }
+
+  get policy(): PolicyRunner {
+    return this.policyRunner;
+  }
+
+  get lastCycleRecord(): CycleRecord | undefined {
+    return this.lastCycle;
+  }
+
+  isPaused(): boolean {
+    return this.paused;
+  }
+
+  // ---- scheduling -------------------------------------------------------------------------
+
+  /** Mesos `generateOffers(agents)`: batch the agents into the next cycle (dropped while paused). */
+  private requestCycle(agentIds?: Iterable<string>): void {
+    if (this.paused) return;
+    for (const id of agentIds ?? this.state.agents.keys()) this.candidates.add(id);
+    this.triggeredAt ??= this.clock();
+  }
+
+  /** When the next cycle is due: right away after a triggering event, else one interval after the last periodic cycle. */
+  nextCycleAt(): number {
+    return this.candidates.size > 0 && this.triggeredAt !== undefined ? Math.min(this.triggeredAt, this.periodicDueAt) : this.periodicDueAt;
+  }
+
+  /**
+   * Runs one cycle at `now`: the periodic one over every agent when it is due (or when no event
+   * asked for one), else the event-triggered one over the batched candidate agents.
+   */
+  allocate(now: number = this.clock()): CycleResult {
+    this.maybeEndRecovery(now);
+    const periodic = now >= this.periodicDueAt || this.candidates.size === 0;
+    if (periodic) {
+      this.periodicDueAt = now + this.state.options.allocationIntervalMs;
+      if (!this.paused) for (const id of this.state.agents.keys()) this.candidates.add(id);
+    }
+    if (this.paused) return { offers: new Map(), inverseOffers: new Map(), candidates: 0, periodic };
+    const candidates = new Set(this.candidates);
+    this.candidates.clear();
+    this.triggeredAt = undefined;
+    const cycle = new Cycle(this.state, this.policyRunner, candidates, now);
+    cycle.run();
+    this.lastCycle = cycle.record;
+    this.metrics.allocationRuns++;
+    for (const byRole of cycle.offers.values()) for (const byAgent of byRole.values()) this.metrics.offersMade += byAgent.size;
+    for (const byAgent of cycle.inverseOffers.values()) this.metrics.inverseOffersMade += byAgent.size;
+    return { offers: cycle.offers, inverseOffers: cycle.inverseOffers, candidates: candidates.size, periodic };
+  }
+
+  /** Runs every cycle due up to `now`, in order; what a driver with a real clock does. */
+  advanceTo(now: number): CycleResult[] {
+    const results: CycleResult[] = [];
+    for (let due = this.nextCycleAt(); due <= now; due = this.nextCycleAt()) {
+      results.push(this.allocate(due));
+      if (results.length > 1_000_000) throw new AllocatorError('advanceTo: runaway cycle loop');
+    }
+    this.maybeEndRecovery(now);
+    return results;
+  }
+
+  private maybeEndRecovery(now: number): void {
+    if (this.recoveryResumeAt !== undefined && now >= this.recoveryResumeAt) {
+      this.recoveryResumeAt = undefined;
+      this.expectedAgentCount = undefined;
+      this.resume();
+    }
+  }
+
+  // ---- Mesos allocator interface ----------------------------------------------------------
+
+  /** After a master failover: with quotas, pause until enough agents are back or the timeout ends. */
+  recover(expectedAgentCount: number, quotas: ReadonlyMap<string, Quota>): void {
+    if (!Number.isInteger(expectedAgentCount) || expectedAgentCount < 0) throw new AllocatorError(`expectedAgentCount must be a non-negative integer, got ${expectedAgentCount}`);
+    if (quotas.size === 0) return;
+    for (const [role, quota] of quotas) this.updateQuota(role, quota);
+    const expected = Math.floor(expectedAgentCount * this.state.options.agentRecoveryFactor);
+    if (expected === 0) return;
+    this.expectedAgentCount = expected;
+    this.pause();
+    this.recoveryResumeAt = this.clock() + this.state.options.recoveryTimeoutMs;
+  }
+
+  addFramework(frameworkId: string, info: FrameworkInfo, used: ReadonlyMap<string, Resources>, active: boolean, options: FrameworkOptions = {}): void {
+    const state = this.state;
+    if (state.frameworks.has(frameworkId)) throw new AllocatorError(`framework ${frameworkId} is already added`);
+    const framework = new FrameworkState(frameworkId, info, active);
+    applyFrameworkOptions(framework, options);
+    state.frameworks.set(frameworkId, framework);
+    for (const role of framework.roles) {
+      state.trackFrameworkUnderRole(framework, role);
+      if (framework.suppressedRoles.has(role)) state.frameworkSorter(role).deactivate(frameworkId);
+      else state.frameworkSorter(role).activate(frameworkId);
+    }
+    // The agents already hold these in their offered-or-allocated books (addAgent's `used`).
+    for (const [agentId, resources] of used) {
+      if (state.agents.has(agentId)) state.trackAllocated(agentId, frameworkId, resources);
+    }
+    if (active) this.requestCycle();
+    else this.deactivateFramework(frameworkId);
+  }
+
+  removeFramework(frameworkId: string): void {
+    const state = this.state;
+    const framework = state.frameworks.get(frameworkId);
+    if (framework === undefined) return;
+    for (const agent of state.agents.values()) {
+      const held = agent.offeredOrAllocated().get(frameworkId);
+      if (held === undefined) continue;
+      state.untrackAllocated(agent.id, frameworkId, held);
+      agent.increaseAvailable(frameworkId, held);
+      agent.maintenance?.offersOutstanding.delete(frameworkId);
+    }
+    for (const role of framework.roles) state.tryUntrackFrameworkUnderRole(framework, role);
+    // Roles it held resources in but no longer subscribes to were untracked with the resources.
+    state.frameworks.delete(frameworkId);
+  }
+
+  activateFramework(frameworkId: string): void {
+    const framework = this.state.frameworks.get(frameworkId);
+    if (framework === undefined) return;
+    framework.active = true;
+    for (const role of framework.roles) {
+      if (!framework.suppressedRoles.has(role)) this.state.frameworkSorter(role).activate(frameworkId);
+    }
+    this.requestCycle();
+  }
+
+  deactivateFramework(frameworkId: string): void {
+    const framework = this.state.frameworks.get(frameworkId);
+    if (framework === undefined) return;
+    for (const role of framework.roles) this.state.frameworkSorter(role).deactivate(frameworkId);
+    framework.active = false;
+    framework.clearOfferFilters();
+    framework.inverseOfferFilters.clear();
+  }
+
+  /** New roles, capabilities, suppressed roles, offer constraints; runs no cycle (as Mesos). */
+  updateFramework(frameworkId: string, info: FrameworkInfo, options: FrameworkOptions = {}): void {
+    const state = this.state;
+    const framework = state.frameworks.get(frameworkId);
+    if (framework === undefined) return;
+    const oldRoles = new Set(framework.roles);
+    const oldSuppressed = new Set(framework.suppressedRoles);
+    const probe = new FrameworkState(frameworkId, info, framework.active);
+    applyFrameworkOptions(probe, options); // validates before anything changes
+    const newRoles = probe.roles;
+    for (const role of newRoles) {
+      if (oldRoles.has(role)) continue;
+      if (!state.isFrameworkTrackedUnderRole(frameworkId, role)) state.trackFrameworkUnderRole(framework, role);
+      state.frameworkSorter(role).activate(frameworkId);
+    }
+    for (const role of oldRoles) {
+      if (newRoles.has(role)) continue;
+      state.frameworkSorter(role).deactivate(frameworkId);
+      framework.roles.delete(role);
+      state.tryUntrackFrameworkUnderRole(framework, role);
+      framework.clearOfferFilters(role);
+      framework.suppressedRoles.delete(role);
+    }
+    framework.update(info);
+    framework.offerConstraints = probe.offerConstraints;
+    framework.inverseOfferFilters.clear();
+    const wanted = new Set(options.suppressedRoles ?? []);
+    for (const role of wanted) if (!oldSuppressed.has(role)) this.suppressRole(framework, role);
+    for (const role of oldSuppressed) if (!wanted.has(role) && newRoles.has(role)) this.reviveRole(framework, role);
+  }
+
+  addAgent(agentId: string, info: AgentInfo, capabilities: readonly AgentCapability[], unavailability: Unavailability | undefined, total: Resources, used: ReadonlyMap<string, Resources>): void {
+    const state = this.state;
+    if (state.agents.has(agentId)) throw new AllocatorError(`agent ${agentId} is already added`);
+    if (typeof info?.hostname !== 'string') throw new AllocatorError(`agent ${agentId}: AgentInfo.hostname is required`);
+    const agent = new AgentState(agentId, info, new Set(capabilities), true, total);
+    for (const [frameworkId, resources] of used) agent.decreaseAvailable(frameworkId, resources);
+    if (unavailability !== undefined) agent.maintenance = { unavailability, statuses: new Map(), offersOutstanding: new Set() };
+    state.agents.set(agentId, agent);
+    state.roleTree.trackReservations(total.reserved());
+    addInto(state.totalScalarQuantities, scalarQuantities(total.scalars()));
+    const quantities = total.scalars().quantities();
+    state.roleSorter.addAgent(agentId, quantities);
+    for (const sorter of state.frameworkSorters.values()) sorter.addAgent(agentId, quantities);
+    for (const [frameworkId, resources] of used) {
+      if (state.frameworks.has(frameworkId)) state.trackAllocated(agentId, frameworkId, resources);
+    }
+    this.policyRunner.callback((p) => p.onAgentAdded?.({ id: agentId, hostname: info.hostname, attributes: info.attributes ?? [], ...(info.domain === undefined ? {} : { domain: info.domain }), total, available: agent.available }));
+    if (this.paused && this.expectedAgentCount !== undefined && state.agents.size >= this.expectedAgentCount) {
+      this.expectedAgentCount = undefined;
+      this.recoveryResumeAt = undefined;
+      this.resume();
+    }
+    this.requestCycle([agentId]);
+  }
+
+  removeAgent(agentId: string): void {
+    const state = this.state;
+    const agent = state.agents.get(agentId);
+    if (agent === undefined) return;
+    for (const [frameworkId, resources] of agent.offeredOrAllocated()) {
+      if (state.frameworks.has(frameworkId)) state.untrackAllocated(agentId, frameworkId, resources);
+    }
+    state.roleSorter.removeAgent(agentId);
+    for (const sorter of state.frameworkSorters.values()) sorter.removeAgent(agentId);
+    state.roleTree.untrackReservations(agent.total.reserved());
+    subtractInto(state.totalScalarQuantities, scalarQuantities(agent.total.scalars()));
+    state.agents.delete(agentId);
+    this.candidates.delete(agentId);
+    state.removeFilters(agentId);
+    this.policyRunner.callback((p) => p.onAgentRemoved?.(agentId));
+  }
+
+  /** New info, total (e.g. oversubscribed revocable resources) or capabilities; a cycle for the agent only if something changed. */
+  updateAgent(agentId: string, info: AgentInfo, total?: Resources, capabilities?: readonly AgentCapability[]): void {
+    const state = this.state;
+    const agent = state.agents.get(agentId);
+    if (agent === undefined) return;
+    let updated = false;
+    if (JSON.stringify(info.attributes ?? []) !== JSON.stringify(agent.info.attributes ?? [])) {
+      updated = true;
+      state.removeFilters(agentId);
+    }
+    if (JSON.stringify(info) !== JSON.stringify(agent.info)) {
+      updated = true;
+      agent.info = info;
+    }
+    if (capabilities !== undefined) {
+      const next = new Set(capabilities);
+      if (next.size !== agent.capabilities.size || [...next].some((c) => !agent.capabilities.has(c))) updated = true;
+      agent.capabilities = next;
+    }
+    if (total !== undefined && state.updateAgentTotal(agent, total)) updated = true;
+    if (updated) this.requestCycle([agentId]);
+  }
+
+  /** Adds a resource provider's resources to the agent's total and its frameworks' allocations; no cycle. */
+  addResourceProvider(agentId: string, total: Resources, used: ReadonlyMap<string, Resources>): void {
+    const state = this.state;
+    const agent = state.agents.get(agentId);
+    if (agent === undefined) return;
+    state.updateAgentTotal(agent, agent.total.plus(total));
+    for (const [frameworkId, resources] of used) {
+      if (!state.frameworks.has(frameworkId)) continue;
+      agent.decreaseAvailable(frameworkId, resources);
+      state.trackAllocated(agentId, frameworkId, resources);
+    }
+  }
+
+  activateAgent(agentId: string): void {
+    const agent = this.state.agents.get(agentId);
+    if (agent !== undefined) agent.activated = true;
+  }
+
+  deactivateAgent(agentId: string): void {
+    const agent = this.state.agents.get(agentId);
+    if (agent !== undefined) agent.activated = false;
+  }
+
+  /** Hostnames that may be offered; undefined = all. */
+  updateWhitelist(hostnames: Iterable<string> | undefined): void {
+    this.state.whitelist = hostnames === undefined ? undefined : new Set(hostnames);
+  }
+
+  /** Advisory; Mesos's allocator ignores it, and so does the default policy. */
+  requestResources(_frameworkId: string, _requests: readonly unknown[]): void {}
+
+  /** Operations a framework accepted on its offered resources (one allocation role). */
+  updateAllocation(frameworkId: string, agentId: string, offeredResources: Resources, conversions: readonly ResourceConversion[]): void {
+    const state = this.state;
+    const agent = state.agents.get(agentId);
+    const framework = state.frameworks.get(frameworkId);
+    if (agent === undefined || framework === undefined) return;
+    const roles = [...offeredResources.allocations().keys()];
+    if (roles.length !== 1) throw new AllocatorError(`updateAllocation needs resources of exactly one allocation role, got ${roles.length}`);
+    const role = roles[0]!;
+    let updated = offeredResources;
+    for (const conversion of conversions) {
+      if (!updated.contains(conversion.consumed)) throw new AllocatorError(`updateAllocation: ${updated} does not contain ${conversion.consumed}`);
+      updated = updated.minus(conversion.consumed).plus(conversion.converted);
+    }
+    const stripped = conversions
+      .filter((c) => !c.consumed.isEmpty())
+      .map((c) => ({ consumed: c.consumed.unallocate(), converted: c.converted.unallocate() }));
+    let newTotal = agent.total;
+    for (const c of stripped) {
+      if (!newTotal.contains(c.consumed)) throw new AllocatorError(`updateAllocation: agent total ${newTotal} does not contain ${c.consumed}`);
+      newTotal = newTotal.minus(c.consumed).plus(c.converted);
+    }
+    agent.increaseAvailable(frameworkId, offeredResources);
+    agent.decreaseAvailable(frameworkId, updated);
+    state.roleTree.untrackOfferedOrAllocated(agentId, role, offeredResources);
+    state.roleTree.trackOfferedOrAllocated(agentId, role, updated);
+    state.frameworkSorter(role).update(frameworkId, agentId, offeredResources, updated);
+    state.roleSorter.update(role, agentId, offeredResources, updated);
+    state.updateAgentTotal(agent, newTotal);
+  }
+
+  /**
+   * Operator operations on the agent's unallocated resources (Mesos `updateAvailable`, a future):
+   * resolves when applied; rejects with OperationError, changing nothing, when they do not apply
+   * (the master answers 409 Conflict).
+   */
+  updateAvailable(agentId: string, operations: readonly OfferOperation[]): Promise<void> {
+    try {
+      this.applyAvailable(agentId, operations);
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** The synchronous core of `updateAvailable`. */
+  applyAvailable(agentId: string, operations: readonly OfferOperation[]): void {
+    const state = this.state;
+    const agent = state.agents.get(agentId);
+    if (agent === undefined) throw new OperationError('updateAvailable', `unknown agent ${agentId}`);
+    let available = agent.available;
+    let total = agent.total;
+    for (const op of operations) {
+      available = applyOperation(available, op, { checkpointed: total });
+      total = applyOperation(total, op, { checkpointed: total });
+    }
+    state.updateAgentTotal(agent, total);
+  }
+
+  /** A new maintenance schedule for the agent: drops inverse-offer filters there and runs a cycle for it. */
+  updateUnavailability(agentId: string, unavailability: Unavailability | undefined): void {
+    const state = this.state;
+    const agent = state.agents.get(agentId);
+    if (agent === undefined) return;
+    for (const framework of state.frameworks.values()) framework.inverseOfferFilters.delete(agentId);
+    agent.maintenance = unavailability === undefined ? undefined : { unavailability, statuses: new Map(), offersOutstanding: new Set() };
+    this.requestCycle([agentId]);
+  }
+
+  updateInverseOffer(agentId: string, frameworkId: string, status: InverseOfferStatus | undefined, filters?: OfferFilters): void {
+    const state = this.state;
+    const agent = state.agents.get(agentId);
+    const framework = state.frameworks.get(frameworkId);
+    if (agent === undefined || framework === undefined || agent.maintenance === undefined) return;
+    if (status?.status === 'UNKNOWN') throw new AllocatorError('an inverse offer cannot be answered with status UNKNOWN');
+    if (agent.maintenance.offersOutstanding.delete(frameworkId) && status !== undefined) agent.maintenance.statuses.set(frameworkId, status);
+    if (filters === undefined) return;
+    // Same clamping as offer filters, but no stretching to the allocation interval.
+    const duration = refuseFilterDurationMs(filters.refuseSeconds, 0);
+    if (duration !== undefined) framework.inverseOfferFilters.set(agentId, { expiresAt: this.clock() + duration });
+  }
+
+  getInverseOfferStatuses(): Promise<Map<string, Map<string, InverseOfferStatus>>> {
+    const result = new Map<string, Map<string, InverseOfferStatus>>();
+    for (const agent of this.state.agents.values()) {
+      if (agent.maintenance !== undefined) result.set(agent.id, new Map(agent.maintenance.statuses));
+    }
+    return Promise.resolve(result);
+  }
+
+  /** Offered resources now used by tasks (quota "consumed" figures); the allocator's books do not change otherwise. */
+  transitionOfferedToAllocated(_agentId: string, _resources: Resources): void {}
+
+  /** Resources come back (decline, rescind, task end); `filters` installs a refuse filter. */
+  recoverResources(frameworkId: string, agentId: string, resources: Resources, filters: OfferFilters | undefined, _isAllocated = false): void {
+    if (resources.isEmpty()) return;
+    const state = this.state;
+    const agent = state.agents.get(agentId);
+    const framework = state.frameworks.get(frameworkId);
+    if (agent === undefined || framework === undefined) return;
+    const roles = [...resources.allocations().keys()];
+    if (roles.length !== 1) throw new AllocatorError(`recoverResources needs resources of exactly one allocation role, got ${roles.length}`);
+    const role = roles[0]!;
+    if (!agent.totalOfferedOrAllocated.contains(resources)) {
+      throw new AllocatorError(`recoverResources: ${resources} are not offered or allocated on agent ${agentId}`);
+    }
+    agent.increaseAvailable(frameworkId, resources);
+    if (state.frameworkSorters.get(role)?.contains(frameworkId) === true) state.untrackAllocated(agentId, frameworkId, resources);
+    this.policyRunner.callback((p) => p.onResourcesRecovered?.({ frameworkId, agentId, resources }));
+    if (filters === undefined) return;
+    const filter = createRefusedOfferFilter(resources, filters.refuseSeconds, state.options.allocationIntervalMs, this.clock());
+    if (filter !== undefined) framework.addOfferFilter(role, agentId, filter);
+  }
+
+  suppressOffers(frameworkId: string, roles: Iterable<string> = []): void {
+    const framework = this.state.frameworks.get(frameworkId);
+    if (framework === undefined) return;
+    const list = [...roles];
+    for (const role of list.length === 0 ? [...framework.roles] : list) this.suppressRole(framework, role);
+  }
+
+  reviveOffers(frameworkId: string, roles: Iterable<string> = []): void {
+    const framework = this.state.frameworks.get(frameworkId);
+    if (framework === undefined) return;
+    const list = [...roles];
+    framework.inverseOfferFilters.clear();
+    for (const role of list.length === 0 ? [...framework.roles] : list) this.reviveRole(framework, role);
+    this.requestCycle();
+  }
+
+  private suppressRole(framework: FrameworkState, role: string): void {
+    const sorter = this.state.frameworkSorters.get(role);
+    if (sorter === undefined || !sorter.contains(framework.id)) return;
+    sorter.deactivate(framework.id);
+    framework.suppressedRoles.add(role);
+  }
+
+  private reviveRole(framework: FrameworkState, role: string): void {
+    framework.clearOfferFilters(role);
+    const sorter = this.state.frameworkSorters.get(role);
+    if (sorter === undefined || !sorter.contains(framework.id)) return;
+    if (framework.active) sorter.activate(framework.id);
+    framework.suppressedRoles.delete(role);
+  }
+
+  /** Quota guarantees and limits for a top-level role; `{}` removes it. No cycle. */
+  updateQuota(role: string, quota: Quota): void {
+    if (role.includes('/') || role === '*') throw new AllocatorError(`quota can only be set on top-level roles, not '${role}'`);
+    for (const [kind, q] of [['guarantees', quota.guarantees], ['limits', quota.limits]] as const) {
+      for (const [name, amount] of q ?? []) {
+        if (!(amount >= 0) || !Number.isFinite(amount)) throw new AllocatorError(`quota ${kind} for ${name} must be a non-negative number, got ${amount}`);
+      }
+    }
+    this.state.roleTree.setQuota(role, quota);
+    this.policyRunner.callback((p) => p.onQuotaChanged?.({ role, ...(quota.guarantees === undefined ? {} : { guarantees: quota.guarantees }), ...(quota.limits === undefined ? {} : { limits: quota.limits }) }));
+  }
+
+  /** Role weights; roles left out keep theirs. No cycle. */
+  updateWeights(weights: readonly WeightInfo[]): void {
+    for (const { role, weight } of weights) {
+      if (!(weight > 0) || !Number.isFinite(weight)) throw new AllocatorError(`weight of role '${role}' must be positive, got ${weight}`);
+    }
+    for (const { role, weight } of weights) {
+      this.state.roleTree.setWeight(role, weight);
+      this.state.roleSorter.updateWeight(role, weight);
+    }
+    this.policyRunner.callback((p) => p.onWeightsChanged?.(new Map(weights.map((w) => [w.role, w.weight]))));
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+  }
+}

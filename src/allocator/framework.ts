@@ -1,0 +1,87 @@
+/**
+ * A framework as the allocator sees it (hierarchical.hpp `Framework`): roles, capabilities,
+ * suppressed roles, refuse filters per role and agent, inverse-offer filters, per-role
+ * min-allocatable overrides and offer constraints.
+ */
+import type { ResourceQuantities } from '../resources/index.ts';
+import { isFilterExpired, type RefusedOfferFilter } from './refuse-filter.ts';
+import type { FrameworkCapability, FrameworkInfo } from './types.ts';
+
+export interface InverseOfferFilter {
+  readonly expiresAt: number;
+}
+
+/** Roles of a framework: `roles` with MULTI_ROLE, else the single (deprecated) `role`, default `*`. */
+export function frameworkRoles(info: FrameworkInfo): string[] {
+  const multiRole = info.capabilities?.includes('MULTI_ROLE') ?? false;
+  if (multiRole) return [...new Set(info.roles ?? [])];
+  return [info.role ?? '*'];
+}
+
+export class FrameworkState {
+  info: FrameworkInfo;
+  roles: Set<string>;
+  capabilities: Set<FrameworkCapability>;
+  active: boolean;
+  readonly suppressedRoles = new Set<string>();
+  /** role → agent → filters. */
+  readonly offerFilters = new Map<string, Map<string, RefusedOfferFilter[]>>();
+  readonly inverseOfferFilters = new Map<string, InverseOfferFilter>();
+  minAllocatable: ReadonlyMap<string, readonly ResourceQuantities[]>;
+  /** Set by the engine from FrameworkOptions.offerConstraints; undefined means none. */
+  offerConstraints: { isAgentExcluded(role: string, agent: unknown): boolean; excludedBecause?(role: string, agent: unknown): string | undefined } | undefined;
+
+  constructor(readonly id: string, info: FrameworkInfo, active: boolean) {
+    this.info = info;
+    this.roles = new Set(frameworkRoles(info));
+    this.capabilities = new Set(info.capabilities ?? []);
+    this.active = active;
+    this.minAllocatable = new Map(Object.entries(info.minAllocatableResources ?? {}));
+  }
+
+  update(info: FrameworkInfo): void {
+    this.info = info;
+    this.roles = new Set(frameworkRoles(info));
+    this.capabilities = new Set(info.capabilities ?? []);
+    this.minAllocatable = new Map(Object.entries(info.minAllocatableResources ?? {}));
+  }
+
+  has(capability: FrameworkCapability): boolean {
+    return this.capabilities.has(capability);
+  }
+
+  addOfferFilter(role: string, agentId: string, filter: RefusedOfferFilter): void {
+    let byAgent = this.offerFilters.get(role);
+    if (byAgent === undefined) this.offerFilters.set(role, (byAgent = new Map()));
+    const list = byAgent.get(agentId);
+    if (list === undefined) byAgent.set(agentId, [filter]);
+    else list.push(filter);
+  }
+
+  /** Active refuse filters for (role, agent) at `now`, dropping expired ones. */
+  activeOfferFilters(role: string, agentId: string, now: number): readonly RefusedOfferFilter[] | undefined {
+    const byAgent = this.offerFilters.get(role);
+    if (byAgent === undefined) return undefined;
+    const list = byAgent.get(agentId);
+    if (list === undefined) return undefined;
+    const live = list.filter((f) => !isFilterExpired(f, now));
+    if (live.length === 0) {
+      byAgent.delete(agentId);
+      if (byAgent.size === 0) this.offerFilters.delete(role);
+      return undefined;
+    }
+    if (live.length !== list.length) byAgent.set(agentId, live);
+    return live;
+  }
+
+  clearOfferFilters(role?: string): void {
+    if (role === undefined) this.offerFilters.clear();
+    else this.offerFilters.delete(role);
+  }
+
+  clearAgentFilters(agentId: string): void {
+    for (const byAgent of this.offerFilters.values()) byAgent.delete(agentId);
+    this.inverseOfferFilters.delete(agentId);
+  }
+}
+

@@ -1,0 +1,93 @@
+/**
+ * The allocation policy users write: a plain object of optional stages. Whatever a policy
+ * leaves out falls back to Mesos's own behaviour (weighted hierarchical DRF, first eligible
+ * framework takes the agent's remainder). Every stage is a small, pure-looking function of a
+ * context; a stage that throws gets its default for that call and an error is counted.
+ */
+import type { Attribute, Resources } from '../resources/index.ts';
+
+export interface AgentView {
+  readonly id: string;
+  readonly hostname: string;
+  readonly attributes: readonly Attribute[];
+  readonly domain?: { readonly region: string; readonly zone: string };
+  readonly total: Resources;
+  /** What is still available on the agent at this point of the cycle. */
+  readonly available: Resources;
+}
+
+export interface FrameworkView {
+  readonly id: string;
+  readonly name?: string;
+  readonly roles: ReadonlySet<string>;
+  readonly capabilities: ReadonlySet<string>;
+  readonly principal?: string;
+  /** Everything offered or allocated to this framework, per agent. */
+  readonly allocation: ReadonlyMap<string, Resources>;
+}
+
+/** Which of Mesos's two passes is running: quota guarantees first, then fair share. */
+export type AllocationStage = 'quota-guarantees' | 'fair-share';
+
+export interface OfferContext {
+  readonly now: number;
+  readonly stage: AllocationStage;
+  readonly role: string;
+  readonly framework: FrameworkView;
+  readonly agent: AgentView;
+  /** What the engine would offer by Mesos's rules. */
+  readonly offer: Resources;
+}
+
+export interface SortRolesContext {
+  readonly now: number;
+  readonly agent: AgentView;
+  /** Roles in DRF order. */
+  readonly roles: readonly string[];
+  /** Weighted dominant share of a role. */
+  share(role: string): number;
+}
+
+export interface SortFrameworksContext {
+  readonly now: number;
+  readonly agent: AgentView;
+  readonly role: string;
+  /** Framework ids in DRF order within the role. */
+  readonly frameworks: readonly string[];
+  share(frameworkId: string): number;
+}
+
+/** A stage's "no": a short machine-readable reason. */
+export interface Rejection {
+  readonly reason: string;
+}
+
+export interface AllocatorPolicy {
+  readonly name?: string;
+  /** The order in which roles are visited on an agent; must return a permutation of `roles`. */
+  sortRoles?(ctx: SortRolesContext): readonly string[];
+  /** The order of frameworks within a role; must return a permutation of `frameworks`. */
+  sortFrameworks?(ctx: SortFrameworksContext): readonly string[];
+  /** May this framework, in this role, get anything from this agent now? */
+  filter?(ctx: OfferContext): boolean | Rejection | undefined;
+  /** Preference for this agent (higher is better); the best-scoring eligible framework gets it. */
+  score?(ctx: OfferContext): number;
+  /** How much of `ctx.offer` to offer; must be contained in it. Default: all of it. */
+  size?(ctx: OfferContext): Resources | undefined;
+
+  onAgentAdded?(agent: AgentView): void;
+  onAgentRemoved?(agentId: string): void;
+  onResourcesRecovered?(event: { frameworkId: string; agentId: string; resources: Resources }): void;
+  onQuotaChanged?(event: { role: string; guarantees?: ReadonlyMap<string, number>; limits?: ReadonlyMap<string, number> }): void;
+  onWeightsChanged?(weights: ReadonlyMap<string, number>): void;
+}
+
+export type Policy = AllocatorPolicy;
+
+/** Identity helper that gives a policy object its full types. */
+export function definePolicy<P extends Policy>(policy: P): P {
+  return policy;
+}
+
+/** The default policy: no stages, so every decision is Mesos's. */
+export const DEFAULT_POLICY: Policy = Object.freeze({ name: 'mesos-drf' });
