@@ -1,2 +1,4 @@
 /** mesos-policy: Mesos policies in TypeScript. The public API. */
 export * from './resources/index.ts';
+export * from './policy/index.ts';
+export * from './allocator/index.ts';

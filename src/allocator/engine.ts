@@ -19,6 +19,7 @@ import { RandomSorter } from './sorter/random-sorter.ts';
 import { AllocatorState, type ResolvedOptions } from './state.ts';
 import { applyFrameworkOptions } from './framework-options.ts';
 import { AllocatorError } from './errors.ts';
+import { explain, type Explanation } from './explain.ts';
 import type {
   AgentCapability, AgentInfo, CycleResult, DomainInfo, FrameworkInfo, FrameworkOptions, InverseOfferStatus,
   OfferFilters, Quota, Unavailability, WeightInfo,
@@ -109,6 +110,11 @@ export class AllocatorEngine {
 
   get lastCycleRecord(): CycleRecord | undefined {
     return this.lastCycle;
+  }
+
+  /** Why `frameworkId` did or did not get `agentId` in the last cycle. */
+  explain(frameworkId: string, agentId: string): Explanation {
+    return explain(this, frameworkId, agentId);
   }
 
   isPaused(): boolean {

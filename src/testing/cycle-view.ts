@@ -1,0 +1,61 @@
+/** A cycle's offers, with lookups that read like the assertions tests want to make. */
+import type { CycleResult } from '../allocator/types.ts';
+import { Resources } from '../resources/index.ts';
+
+export interface OfferEntry {
+  readonly frameworkId: string;
+  readonly role: string;
+  readonly agentId: string;
+  readonly resources: Resources;
+}
+
+export class CycleView {
+  constructor(
+    readonly result: CycleResult,
+    readonly cluster?: unknown,
+  ) {}
+
+  /** Every (framework, role, agent) offer of the cycle. */
+  entries(): OfferEntry[] {
+    const out: OfferEntry[] = [];
+    for (const [frameworkId, byRole] of this.result.offers) {
+      for (const [role, byAgent] of byRole) {
+        for (const [agentId, resources] of byAgent) out.push({ frameworkId, role, agentId, resources });
+      }
+    }
+    return out;
+  }
+
+  /** What `frameworkId` was offered on `agentId` (in `role`, when given), or undefined. */
+  offered(frameworkId: string, agentId: string, role?: string): Resources | undefined {
+    const byRole = this.result.offers.get(frameworkId);
+    if (byRole === undefined) return undefined;
+    let total: Resources | undefined;
+    for (const [r, byAgent] of byRole) {
+      if (role !== undefined && r !== role) continue;
+      const resources = byAgent.get(agentId);
+      if (resources !== undefined) total = (total ?? Resources.EMPTY).plus(resources);
+    }
+    return total;
+  }
+
+  /** Everything `frameworkId` was offered, across agents and roles. */
+  offeredTo(frameworkId: string): Resources {
+    let total = Resources.EMPTY;
+    for (const e of this.entries()) if (e.frameworkId === frameworkId) total = total.plus(e.resources);
+    return total;
+  }
+
+  /** The frameworks that got something on `agentId`. */
+  frameworksOn(agentId: string): string[] {
+    return this.entries().filter((e) => e.agentId === agentId).map((e) => e.frameworkId);
+  }
+
+  get offerCount(): number {
+    return this.entries().length;
+  }
+
+  inverseOffered(frameworkId: string, agentId: string): boolean {
+    return this.result.inverseOffers.get(frameworkId)?.has(agentId) ?? false;
+  }
+}
