@@ -23,6 +23,7 @@ export class AgentState {
   private availableValue = Resources.EMPTY;
   /** Per-cycle cache of `available.allocatableTo(role)`; cleared whenever `available` changes. */
   private readonly allocatableCache = new Map<string, Resources>();
+  private readonly strippedCache = new Map<string, Resources>();
   maintenance: Maintenance | undefined;
 
   constructor(
@@ -90,11 +91,27 @@ export class AgentState {
     return cached;
   }
 
+  /**
+   * `allocatableTo(role)` without what a framework lacking capabilities cannot take (shared,
+   * revocable, refined reservations; `mask` bits 1, 2, 4 say which it has), cached likewise:
+   * frameworks of one role mostly share a mask, so the cycle computes this once per agent.
+   */
+  allocatableFor(role: string, mask: number, strip: (r: Resources) => Resources): Resources {
+    const key = `${mask}\0${role}`;
+    let cached = this.strippedCache.get(key);
+    if (cached === undefined) {
+      cached = strip(this.allocatableTo(role));
+      this.strippedCache.set(key, cached);
+    }
+    return cached;
+  }
+
   private updateAvailable(): void {
     const used = this.totalOfferedOrAllocatedValue.unallocate();
     this.availableValue = this.sharedValue.isEmpty()
       ? this.totalValue.minus(used)
       : this.totalValue.nonShared().minus(used.nonShared()).plus(this.sharedValue);
     this.allocatableCache.clear();
+    this.strippedCache.clear();
   }
 }

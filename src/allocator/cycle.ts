@@ -203,15 +203,20 @@ export class Cycle {
   private candidate(agent: AgentState, role: string, frameworkId: string, stage: AllocationStage, unmet: Quantities | undefined): Candidate | 'stop' | undefined {
     const framework = this.state.frameworks.get(frameworkId)!;
     if (framework.offerConstraints?.isAgentExcluded(role, agent.info) === true) return undefined;
-    let available = agent.allocatableTo(role);
     const shared = this.offeredShared.get(agent.id);
-    if (shared !== undefined) available = available.minus(shared);
-    if (available.isEmpty()) return 'stop';
+    if (shared === undefined) {
+      if (agent.allocatableTo(role).isEmpty()) return 'stop';
+    } else if (agent.allocatableTo(role).minus(shared).isEmpty()) {
+      return 'stop';
+    }
     const minimum = framework.minAllocatable.get(role);
     const globalMinimum = this.state.options.minAllocatableResources;
-    if (!isAllocatable(available, globalMinimum, minimum)) return undefined;
     if (!this.isCapableOfReceivingAgent(framework, agent)) return undefined;
-    available = stripIncapableResources(available, framework);
+    // Mesos checks min-allocatable before stripping; both orders reject the same agents unless
+    // the stripped part was what made the offer allocatable, which the second check catches.
+    let available = agent.allocatableFor(role, framework.resourceCapabilityMask, (r) => stripIncapableResources(r, framework));
+    if (shared !== undefined) available = available.minus(shared);
+    if (!isAllocatable(shared === undefined ? agent.allocatableTo(role) : agent.allocatableTo(role).minus(shared), globalMinimum, minimum)) return undefined;
 
     let toOffer: Resources;
     let guaranteesOffering = Resources.EMPTY;

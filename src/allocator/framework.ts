@@ -58,20 +58,28 @@ export class FrameworkState {
     else list.push(filter);
   }
 
-  /** Active refuse filters for (role, agent) at `now`, dropping expired ones. */
+  /** Active refuse filters for (role, agent) at `now`, dropping expired ones (no allocation when none expired). */
   activeOfferFilters(role: string, agentId: string, now: number): readonly RefusedOfferFilter[] | undefined {
     const byAgent = this.offerFilters.get(role);
     if (byAgent === undefined) return undefined;
     const list = byAgent.get(agentId);
     if (list === undefined) return undefined;
+    let expired = 0;
+    for (let i = 0; i < list.length; i++) if (isFilterExpired(list[i]!, now)) expired++;
+    if (expired === 0) return list;
     const live = list.filter((f) => !isFilterExpired(f, now));
     if (live.length === 0) {
       byAgent.delete(agentId);
       if (byAgent.size === 0) this.offerFilters.delete(role);
       return undefined;
     }
-    if (live.length !== list.length) byAgent.set(agentId, live);
+    byAgent.set(agentId, live);
     return live;
+  }
+
+  /** Bit mask of the capabilities that decide which resources a framework may receive. */
+  get resourceCapabilityMask(): number {
+    return (this.capabilities.has('SHARED_RESOURCES') ? 1 : 0) | (this.capabilities.has('REVOCABLE_RESOURCES') ? 2 : 0) | (this.capabilities.has('RESERVATION_REFINEMENT') ? 4 : 0);
   }
 
   clearOfferFilters(role?: string): void {
