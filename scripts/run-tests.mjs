@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every test/**/*.test.ts with Node's built-in test runner (TypeScript through tsx).
+// Runs every test/**/*.test.ts and examples/**/*.test.ts with Node's built-in test runner (TypeScript through tsx).
 // Node 20's --test does not expand globs, so the files are listed here.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -19,7 +19,7 @@ function find(dir) {
   return out;
 }
 
-const files = find(join(root, 'test'))
+const files = [...find(join(root, 'test')), ...find(join(root, 'examples'))]
   .map((f) => relative(root, f))
   .filter((f) => filter.length === 0 || filter.some((p) => f.includes(p)));
 if (files.length === 0) {

@@ -1,19 +1,25 @@
 #!/usr/bin/env node
 /** The `mesos-policy` command. */
 import { resourcesCommand, RESOURCES_USAGE, type CommandResult } from './resources-command.ts';
+import { simulateCommand, SIMULATE_USAGE } from './simulate-command.ts';
 
 const USAGE = `usage: mesos-policy <command> [flags]
 
 commands:
+  simulate    run allocation cycles over a scenario with the default or a given policy
   resources   parse and validate an agent's --resources / --attributes and print them
+
+${SIMULATE_USAGE}
 
 ${RESOURCES_USAGE}`;
 
-export function main(argv: readonly string[]): CommandResult {
+export async function main(argv: readonly string[]): Promise<CommandResult> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'resources':
       return resourcesCommand(rest);
+    case 'simulate':
+      return simulateCommand(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -23,7 +29,7 @@ export function main(argv: readonly string[]): CommandResult {
   }
 }
 
-const result = main(process.argv.slice(2));
+const result = await main(process.argv.slice(2));
 process.stdout.write(result.stdout);
 process.stderr.write(result.stderr);
 process.exitCode = result.exitCode;
