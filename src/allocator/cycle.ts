@@ -24,7 +24,22 @@ export interface CycleRecord {
   readonly offersOn: Map<string, Array<{ readonly frameworkId: string; readonly role: string; readonly stage: AllocationStage }>>;
   /** `${frameworkId}\0${agentId}` → the policy's rejection in the last cycle. */
   readonly policyRejections: Map<string, { readonly role: string; readonly stage: AllocationStage; readonly reason: string }>;
+  /** Per agent, the frameworks visited and skipped, with the rule that skipped them (parallel arrays, cheap to fill). */
+  readonly skips: Map<string, { readonly frameworks: string[]; readonly roles: string[]; readonly codes: SkipCode[] }>;
 }
+
+/** Why the cycle passed over a framework on an agent. */
+export type SkipCode =
+  | 'offer-constraints'
+  | 'gpu-agent'
+  | 'remote-region'
+  | 'below-min-allocatable'
+  | 'no-guarantee-progress'
+  | 'over-quota-limit'
+  | 'implicit-filter'
+  | 'filtered'
+  | 'policy'
+  | 'policy-sized-to-nothing';
 
 interface QuotaState {
   readonly consumed: Map<string, Quantities>;
@@ -60,7 +75,7 @@ export class Cycle {
     private readonly candidates: ReadonlySet<string>,
     private readonly now: number,
   ) {
-    this.record = { at: now, candidates, offersOn: new Map(), policyRejections: new Map() };
+    this.record = { at: now, candidates, offersOn: new Map(), policyRejections: new Map(), skips: new Map() };
     this.quota = this.initialQuotaState();
   }
 
@@ -202,7 +217,7 @@ export class Cycle {
    */
   private candidate(agent: AgentState, role: string, frameworkId: string, stage: AllocationStage, unmet: Quantities | undefined): Candidate | 'stop' | undefined {
     const framework = this.state.frameworks.get(frameworkId)!;
-    if (framework.offerConstraints?.isAgentExcluded(role, agent.info) === true) return undefined;
+    if (framework.offerConstraints?.isAgentExcluded(role, agent.info) === true) return this.skip(agent, frameworkId, role, 'offer-constraints');
     const shared = this.offeredShared.get(agent.id);
     if (shared === undefined) {
       if (agent.allocatableTo(role).isEmpty()) return 'stop';
@@ -211,12 +226,15 @@ export class Cycle {
     }
     const minimum = framework.minAllocatable.get(role);
     const globalMinimum = this.state.options.minAllocatableResources;
-    if (!this.isCapableOfReceivingAgent(framework, agent)) return undefined;
+    const incapable = this.incapability(framework, agent);
+    if (incapable !== undefined) return this.skip(agent, frameworkId, role, incapable);
     // Mesos checks min-allocatable before stripping; both orders reject the same agents unless
     // the stripped part was what made the offer allocatable, which the second check catches.
     let available = agent.allocatableFor(role, framework.resourceCapabilityMask, (r) => stripIncapableResources(r, framework));
     if (shared !== undefined) available = available.minus(shared);
-    if (!isAllocatable(shared === undefined ? agent.allocatableTo(role) : agent.allocatableTo(role).minus(shared), globalMinimum, minimum)) return undefined;
+    if (!isAllocatable(shared === undefined ? agent.allocatableTo(role) : agent.allocatableTo(role).minus(shared), globalMinimum, minimum)) {
+      return this.skip(agent, frameworkId, role, 'below-min-allocatable');
+    }
 
     let toOffer: Resources;
     let guaranteesOffering = Resources.EMPTY;
@@ -226,7 +244,7 @@ export class Cycle {
     if (stage === 'quota-guarantees') {
       const quotaResources = available.filter(isQuotaScalar);
       guaranteesOffering = shrinkResources(quotaResources, { kind: 'quantities', milli: unmet! }, this.state.random);
-      if (guaranteesOffering.isEmpty()) return undefined;
+      if (guaranteesOffering.isEmpty()) return this.skip(agent, frameworkId, role, 'no-guarantee-progress');
       toOffer = guaranteesOffering.plus(available.filter((r) => isOwnReservation(r, role) || r.type !== 'SCALAR' || r.revocable === true));
       additional = quotaResources.minus(guaranteesOffering);
       if (limits !== undefined && limits.size > 0) {
@@ -253,8 +271,11 @@ export class Cycle {
       toOffer = toOffer.plus(additional);
     }
 
-    if (!isAllocatable(toOffer, globalMinimum, minimum)) return undefined;
-    if (this.isFiltered(framework, role, agent, toOffer)) return undefined;
+    if (!isAllocatable(toOffer, globalMinimum, minimum)) {
+      return this.skip(agent, frameworkId, role, isAllocatable(available, globalMinimum, minimum) ? 'over-quota-limit' : 'below-min-allocatable');
+    }
+    const filtered = this.filteredBy(framework, role, agent, toOffer);
+    if (filtered !== undefined) return this.skip(agent, frameworkId, role, filtered);
 
     let context: OfferContext | undefined;
     if (this.policy.policy.filter !== undefined || this.policy.policy.size !== undefined) {
@@ -262,11 +283,11 @@ export class Cycle {
       const rejection = this.policy.filter(context);
       if (rejection !== undefined) {
         this.record.policyRejections.set(`${frameworkId}\0${agent.id}`, { role, stage, reason: rejection.reason });
-        return undefined;
+        return this.skip(agent, frameworkId, role, 'policy');
       }
       const sized = this.policy.size(context);
       if (sized !== toOffer) {
-        if (sized.isEmpty()) return undefined;
+        if (sized.isEmpty()) return this.skip(agent, frameworkId, role, 'policy-sized-to-nothing');
         // Only the part of the sized offer that counts against quota changes the quota books.
         const sizedQuota = sized.filter(isQuotaScalar);
         guaranteesOffering = shrinkResources(sizedQuota, { kind: 'quantities', milli: scalarQuantities(guaranteesOffering) }, () => 0);
@@ -282,21 +303,30 @@ export class Cycle {
     return { now: this.now, stage, role, framework: frameworkView(this.state, framework), agent: this.agentView(agent), offer };
   }
 
-  /** GPU agents go only to GPU_RESOURCES frameworks (with filter_gpu_resources); remote regions only to REGION_AWARE ones. */
-  private isCapableOfReceivingAgent(framework: FrameworkState, agent: AgentState): boolean {
-    if (this.state.options.filterGpuResources && !framework.has('GPU_RESOURCES') && agent.hasGpu) return false;
-    if (!framework.has('REGION_AWARE') && this.state.isRemote(agent)) return false;
-    return true;
+  private skip(agent: AgentState, frameworkId: string, role: string, code: SkipCode): undefined {
+    let skips = this.record.skips.get(agent.id);
+    if (skips === undefined) this.record.skips.set(agent.id, (skips = { frameworks: [], roles: [], codes: [] }));
+    skips.frameworks.push(frameworkId);
+    skips.roles.push(role);
+    skips.codes.push(code);
+    return undefined;
+  }
+
+  /** Mesos `isCapableOfReceivingAgent`: GPU agents only to GPU_RESOURCES frameworks (with filter_gpu_resources), remote regions only to REGION_AWARE ones. */
+  private incapability(framework: FrameworkState, agent: AgentState): SkipCode | undefined {
+    if (this.state.options.filterGpuResources && !framework.has('GPU_RESOURCES') && agent.hasGpu) return 'gpu-agent';
+    if (!framework.has('REGION_AWARE') && this.state.isRemote(agent)) return 'remote-region';
+    return undefined;
   }
 
   /** Mesos `isFiltered`: implicit capability filters, then refuse filters that contain the offer. */
-  private isFiltered(framework: FrameworkState, role: string, agent: AgentState, offer: Resources): boolean {
-    if (framework.has('MULTI_ROLE') && !agent.capabilities.has('MULTI_ROLE')) return true;
-    if (!agent.capabilities.has('HIERARCHICAL_ROLE') && role.includes('/')) return true;
+  private filteredBy(framework: FrameworkState, role: string, agent: AgentState, offer: Resources): SkipCode | undefined {
+    if (framework.has('MULTI_ROLE') && !agent.capabilities.has('MULTI_ROLE')) return 'implicit-filter';
+    if (!agent.capabilities.has('HIERARCHICAL_ROLE') && role.includes('/')) return 'implicit-filter';
     const filters = framework.activeOfferFilters(role, agent.id, this.now);
-    if (filters === undefined) return false;
-    for (const filter of filters) if (filtersOffer(filter, offer)) return true;
-    return false;
+    if (filters === undefined) return undefined;
+    for (const filter of filters) if (filtersOffer(filter, offer)) return 'filtered';
+    return undefined;
   }
 
   private offer(agent: AgentState, role: string, frameworkId: string, stage: AllocationStage, candidate: Candidate, unmet: Quantities | undefined): void {

@@ -4,7 +4,7 @@
  * real mesos-master through the native shim, by tests and by the simulator. Time and randomness
  * are injected, so every run replays exactly.
  */
-import { applyOperation, OperationError, Resources, type OfferOperation } from '../resources/index.ts';
+import { applyOperation, attributesEqual, OperationError, Resources, type Attribute, type OfferOperation } from '../resources/index.ts';
 import { DEFAULT_POLICY, type Policy } from '../policy/index.ts';
 import { AgentState } from './agent.ts';
 import { Cycle, type CycleRecord } from './cycle.ts';
@@ -69,6 +69,11 @@ function resolveOptions(o: AllocatorOptions): ResolvedOptions {
   };
 }
 
+function sameAttributeSet(a: readonly Attribute[], b: readonly Attribute[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((x) => b.some((y) => attributesEqual(x, y))) && b.every((y) => a.some((x) => attributesEqual(x, y)));
+}
+
 export class AllocatorEngine {
   private stateValue: AllocatorState | undefined;
   private policyRunner = new PolicyRunner(DEFAULT_POLICY);
@@ -125,6 +130,7 @@ export class AllocatorEngine {
 
   /** Mesos `generateOffers(agents)`: batch the agents into the next cycle (dropped while paused). */
   private requestCycle(agentIds?: Iterable<string>): void {
+    this.maybeEndRecovery(this.clock()); // the recovery timer may have fired since the last cycle
     if (this.paused) return;
     for (const id of agentIds ?? this.state.agents.keys()) this.candidates.add(id);
     this.triggeredAt ??= this.clock();
@@ -146,7 +152,11 @@ export class AllocatorEngine {
       this.periodicDueAt = now + this.state.options.allocationIntervalMs;
       if (!this.paused) for (const id of this.state.agents.keys()) this.candidates.add(id);
     }
-    if (this.paused) return { offers: new Map(), inverseOffers: new Map(), candidates: 0, periodic };
+    if (this.paused) {
+      // Mesos: the run does nothing and keeps its candidates for the next one; the trigger is used up.
+      this.triggeredAt = undefined;
+      return { offers: new Map(), inverseOffers: new Map(), candidates: 0, periodic };
+    }
     const candidates = new Set(this.candidates);
     this.candidates.clear();
     this.triggeredAt = undefined;
@@ -325,11 +335,13 @@ export class AllocatorEngine {
     const agent = state.agents.get(agentId);
     if (agent === undefined) return;
     let updated = false;
-    if (JSON.stringify(info.attributes ?? []) !== JSON.stringify(agent.info.attributes ?? [])) {
+    // Mesos compares attributes as a multiset and SlaveInfo field by field.
+    const sameAttributes = sameAttributeSet(info.attributes ?? [], agent.info.attributes ?? []);
+    if (!sameAttributes) {
       updated = true;
       state.removeFilters(agentId);
     }
-    if (JSON.stringify(info) !== JSON.stringify(agent.info)) {
+    if (!sameAttributes || info.hostname !== agent.info.hostname || info.domain?.region !== agent.info.domain?.region || info.domain?.zone !== agent.info.domain?.zone) {
       updated = true;
       agent.info = info;
     }

@@ -4,9 +4,7 @@
  * and each one that applies gives a machine-readable code and a sentence.
  */
 import type { AllocatorEngine } from './engine.ts';
-import { isAllocatable } from './min-allocatable.ts';
-import { filtersOffer, isFilterExpired } from './refuse-filter.ts';
-import { stripIncapableResources } from './cycle.ts';
+import { stripIncapableResources, type SkipCode } from './cycle.ts';
 
 export type ReasonCode =
   | 'offered'
@@ -72,40 +70,64 @@ export function explain(engine: AllocatorEngine, frameworkId: string, agentId: s
   if (!framework.has('REGION_AWARE') && state.isRemote(agent)) reasons.push({ code: 'remote-region', message: 'the agent is in another region and the framework is not REGION_AWARE' });
   if (framework.has('MULTI_ROLE') && !agent.capabilities.has('MULTI_ROLE')) reasons.push({ code: 'implicit-filter', message: 'MULTI_ROLE framework, agent without MULTI_ROLE' });
 
+  const visited = new Set<string>();
+  const skips = record.skips.get(agentId);
+  if (skips !== undefined) {
+    for (let i = 0; i < skips.frameworks.length; i++) {
+      if (skips.frameworks[i] !== frameworkId) continue;
+      const role = skips.roles[i]!;
+      const code = skips.codes[i]!;
+      visited.add(role);
+      reasons.push(skipReason(engine, frameworkId, agentId, role, code, record.at));
+    }
+  }
   for (const role of framework.roles) {
     if (framework.suppressedRoles.has(role)) reasons.push({ code: 'suppressed', role, message: `offers suppressed for role '${role}'` });
-    const because = framework.offerConstraints?.excludedBecause?.(role, agent.info);
-    if (because !== undefined) reasons.push({ code: 'offer-constraints', role, message: `offer constraints: ${because}` });
-    if (role.includes('/') && !agent.capabilities.has('HIERARCHICAL_ROLE')) reasons.push({ code: 'implicit-filter', role, message: 'hierarchical role, agent without HIERARCHICAL_ROLE' });
-    const rejection = record.policyRejections.get(`${frameworkId}\0${agentId}`);
-    if (rejection !== undefined && rejection.role === role) reasons.push({ code: 'policy', role, message: `rejected by policy stage filter: ${rejection.reason}` });
-
+    if (visited.has(role)) continue;
     const allocatable = stripIncapableResources(agent.total.allocatableTo(role), framework);
     if (allocatable.isEmpty()) {
       const owners = [...agent.total.reservations().keys()].join(', ');
       reasons.push({ code: 'reserved-for-other-roles', role, message: `nothing on the agent may go to '${role}'${owners === '' ? '' : ` (reserved for ${owners})`}` });
-      continue;
-    }
-    const filters = framework.offerFilters.get(role)?.get(agentId) ?? [];
-    for (const f of filters) {
-      if (f.createdAt <= record.at && !isFilterExpired(f, record.at) && filtersOffer(f, agent.available.allocatableTo(role).unallocate())) {
-        reasons.push({ code: 'filtered', role, message: `declined earlier with a refuse filter until ${f.expiresAt} ms` });
-      }
-    }
-    const node = state.roleTree.get(role);
-    if (node !== undefined && node.limits.size > 0) {
-      const consumed = node.quotaOfferedOrConsumed();
-      const full = [...node.limits].filter(([name, limit]) => (consumed.get(name) ?? 0) >= limit).map(([name]) => name);
-      if (full.length > 0) reasons.push({ code: 'over-quota-limit', role, message: `quota limit reached for ${full.join(', ')}` });
-    }
-    const available = agent.available.allocatableTo(role);
-    if (available.isEmpty()) reasons.push({ code: 'nothing-left', role, message: 'nothing allocatable to the role is left on the agent' });
-    else if (!isAllocatable(available, state.options.minAllocatableResources, framework.minAllocatable.get(role))) {
-      reasons.push({ code: 'below-min-allocatable', role, message: `what is left (${available}) is below the minimum allocatable resources` });
     }
   }
-  for (const o of offersHere) {
-    reasons.push({ code: 'lost-on-order', role: o.role, message: `the agent went to framework ${o.frameworkId} in role '${o.role}' before this framework's turn (${o.stage})` });
+  if (visited.size === 0 && reasons.length === 0) {
+    // Never visited with something left: the agent was taken before this framework's turn.
+    for (const o of offersHere) {
+      reasons.push({ code: 'lost-on-order', role: o.role, message: `the agent went to framework ${o.frameworkId} in role '${o.role}' before this framework's turn (${o.stage})` });
+    }
+    if (offersHere.length === 0) reasons.push({ code: 'nothing-left', message: 'nothing allocatable was left on the agent for this framework' });
   }
   return done();
+}
+
+function skipReason(engine: AllocatorEngine, frameworkId: string, agentId: string, role: string, code: SkipCode, at: number): Reason {
+  const state = engine.state;
+  const framework = state.frameworks.get(frameworkId)!;
+  const agent = state.agents.get(agentId)!;
+  switch (code) {
+    case 'offer-constraints':
+      return { code, role, message: `offer constraints: ${framework.offerConstraints?.excludedBecause?.(role, agent.info) ?? 'not met'}` };
+    case 'gpu-agent':
+      return { code, role, message: 'the agent has GPUs and the framework lacks GPU_RESOURCES' };
+    case 'remote-region':
+      return { code, role, message: 'the agent is in another region and the framework is not REGION_AWARE' };
+    case 'below-min-allocatable':
+      return { code, role, message: 'what was left for the role was below the minimum allocatable resources' };
+    case 'no-guarantee-progress':
+      return { code: 'over-quota-limit', role, message: 'quota stage: nothing on the agent served the unmet guarantee' };
+    case 'over-quota-limit':
+      return { code, role, message: 'quota limit or the headroom held back for other roles left too little to offer' };
+    case 'implicit-filter':
+      return { code, role, message: 'implicit filter: the agent lacks MULTI_ROLE or HIERARCHICAL_ROLE' };
+    case 'filtered': {
+      const filters = framework.offerFilters.get(role)?.get(agentId) ?? [];
+      const until = filters.filter((f) => f.createdAt <= at).map((f) => f.expiresAt);
+      return { code, role, message: `declined earlier with a refuse filter${until.length === 0 ? '' : ` until ${Math.max(...until)} ms`}` };
+    }
+    case 'policy':
+    case 'policy-sized-to-nothing': {
+      const rejection = engine.lastCycleRecord?.policyRejections.get(`${frameworkId}\0${agentId}`);
+      return { code: 'policy', role, message: code === 'policy' ? `rejected by policy stage filter: ${rejection?.reason ?? '(no reason)'}` : 'policy stage size offered nothing' };
+    }
+  }
 }
