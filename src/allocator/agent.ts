@@ -23,7 +23,9 @@ export class AgentState {
   private availableValue = Resources.EMPTY;
   /** Per-cycle cache of `available.allocatableTo(role)`; cleared whenever `available` changes. */
   private readonly allocatableCache = new Map<string, Resources>();
-  private readonly strippedCache = new Map<string, Resources>();
+  /** Indexed by the framework's capability mask (0–7), then by role. */
+  private readonly strippedCache: Array<Map<string, Resources> | undefined> = [];
+  private readonly minimumCache = new Map<string, boolean>();
   maintenance: Maintenance | undefined;
 
   constructor(
@@ -70,7 +72,9 @@ export class AgentState {
     if (rest.isEmpty()) this.offeredOrAllocatedByFramework.delete(frameworkId);
     else this.offeredOrAllocatedByFramework.set(frameworkId, rest);
     this.totalOfferedOrAllocatedValue = this.totalOfferedOrAllocatedValue.minus(resources);
-    this.updateAvailable();
+    // total − (used − r) = available + r when r was in use; shared resources need the full formula.
+    if (this.sharedValue.isEmpty()) this.setAvailable(this.availableValue.plus(resources.unallocate()));
+    else this.updateAvailable();
   }
 
   /** Resources go to a framework (offered, or allocated via `used`). */
@@ -78,7 +82,10 @@ export class AgentState {
     if (resources.isEmpty()) return;
     this.offeredOrAllocatedByFramework.set(frameworkId, (this.offeredOrAllocatedByFramework.get(frameworkId) ?? Resources.EMPTY).plus(resources));
     this.totalOfferedOrAllocatedValue = this.totalOfferedOrAllocatedValue.plus(resources);
-    this.updateAvailable();
+    // total − (used + r) = available − r when r came out of available.
+    const unallocated = resources.unallocate();
+    if (this.sharedValue.isEmpty() && this.availableValue.contains(unallocated)) this.setAvailable(this.availableValue.minus(unallocated));
+    else this.updateAvailable();
   }
 
   /** `available.allocatableTo(role)`, cached until `available` changes (the cycle asks per framework). */
@@ -97,13 +104,31 @@ export class AgentState {
    * frameworks of one role mostly share a mask, so the cycle computes this once per agent.
    */
   allocatableFor(role: string, mask: number, strip: (r: Resources) => Resources): Resources {
-    const key = `${mask}\0${role}`;
-    let cached = this.strippedCache.get(key);
+    let byRole = this.strippedCache[mask];
+    if (byRole === undefined) this.strippedCache[mask] = byRole = new Map();
+    let cached = byRole.get(role);
     if (cached === undefined) {
       cached = strip(this.allocatableTo(role));
-      this.strippedCache.set(key, cached);
+      byRole.set(role, cached);
     }
     return cached;
+  }
+
+  /** Whether `allocatableTo(role)` passes the global min-allocatable rule, cached like it. */
+  allocatableMeetsGlobalMinimum(role: string, check: (r: Resources) => boolean): boolean {
+    let cached = this.minimumCache.get(role);
+    if (cached === undefined) {
+      cached = check(this.allocatableTo(role));
+      this.minimumCache.set(role, cached);
+    }
+    return cached;
+  }
+
+  private setAvailable(available: Resources): void {
+    this.availableValue = available;
+    this.allocatableCache.clear();
+    this.strippedCache.length = 0;
+    this.minimumCache.clear();
   }
 
   private updateAvailable(): void {
@@ -112,6 +137,7 @@ export class AgentState {
       ? this.totalValue.minus(used)
       : this.totalValue.nonShared().minus(used.nonShared()).plus(this.sharedValue);
     this.allocatableCache.clear();
-    this.strippedCache.clear();
+    this.strippedCache.length = 0;
+    this.minimumCache.clear();
   }
 }

@@ -232,7 +232,10 @@ export class Cycle {
     // the stripped part was what made the offer allocatable, which the second check catches.
     let available = agent.allocatableFor(role, framework.resourceCapabilityMask, (r) => stripIncapableResources(r, framework));
     if (shared !== undefined) available = available.minus(shared);
-    if (!isAllocatable(shared === undefined ? agent.allocatableTo(role) : agent.allocatableTo(role).minus(shared), globalMinimum, minimum)) {
+    const meetsMinimum = shared === undefined && minimum === undefined
+      ? agent.allocatableMeetsGlobalMinimum(role, (r) => isAllocatable(r, globalMinimum))
+      : isAllocatable(shared === undefined ? agent.allocatableTo(role) : agent.allocatableTo(role).minus(shared), globalMinimum, minimum);
+    if (!meetsMinimum) {
       return this.skip(agent, frameworkId, role, 'below-min-allocatable');
     }
 
@@ -271,7 +274,7 @@ export class Cycle {
       toOffer = toOffer.plus(additional);
     }
 
-    if (!isAllocatable(toOffer, globalMinimum, minimum)) {
+    if (toOffer !== available && !isAllocatable(toOffer, globalMinimum, minimum)) {
       return this.skip(agent, frameworkId, role, isAllocatable(available, globalMinimum, minimum) ? 'over-quota-limit' : 'below-min-allocatable');
     }
     const filtered = this.filteredBy(framework, role, agent, toOffer);
@@ -336,10 +339,10 @@ export class Cycle {
     let byAgent = byRole.get(role);
     if (byAgent === undefined) byRole.set(role, (byAgent = new Map()));
     byAgent.set(agent.id, (byAgent.get(agent.id) ?? Resources.EMPTY).plus(toOffer));
-    const shared = toOffer.shared();
-    if (!shared.isEmpty()) this.offeredShared.set(agent.id, (this.offeredShared.get(agent.id) ?? Resources.EMPTY).plus(shared.unallocate()));
+    if (toOffer.hasShared()) this.offeredShared.set(agent.id, (this.offeredShared.get(agent.id) ?? Resources.EMPTY).plus(toOffer.shared().unallocate()));
 
-    const increase = scalarQuantities(candidate.guaranteesOffering.plus(candidate.additional));
+    const noQuotaChange = candidate.guaranteesOffering.isEmpty() && candidate.additional.isEmpty();
+    const increase = noQuotaChange ? EMPTY_QUANTITIES : scalarQuantities(candidate.guaranteesOffering.plus(candidate.additional));
     const node = this.state.roleTree.get(role);
     if (stage === 'quota-guarantees' || (node !== undefined && node.hasQuota())) {
       for (const r of [role, ...ancestorsOf(role)]) {
@@ -359,7 +362,7 @@ export class Cycle {
     onAgent.push({ frameworkId, role, stage });
 
     agent.decreaseAvailable(frameworkId, toOffer);
-    this.state.trackAllocated(agent.id, frameworkId, toOffer);
+    this.state.trackAllocatedInRole(agent.id, frameworkId, role, toOffer);
   }
 
   /** Inverse offers to active frameworks holding resources on candidate agents under maintenance. */
@@ -385,6 +388,8 @@ export class Cycle {
     }
   }
 }
+
+const EMPTY_QUANTITIES: Quantities = new Map();
 
 interface Candidate {
   readonly toOffer: Resources;

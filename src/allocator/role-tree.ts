@@ -47,6 +47,19 @@ function scalarMilli(resources: Resources, predicate: (r: { reservations: readon
   return q;
 }
 
+/** Scalars in thousandths: unreserved non-revocable ones, and reserved ones, in one pass. */
+function splitScalars(resources: Resources): [Quantities, Quantities] {
+  const unreserved: Quantities = new Map();
+  const reserved: Quantities = new Map();
+  for (const r of resources) {
+    if (r.type !== 'SCALAR') continue;
+    const milli = Math.round(r.scalar! * 1000);
+    if (r.reservations.length > 0) reserved.set(r.name, (reserved.get(r.name) ?? 0) + milli);
+    else if (r.revocable !== true) unreserved.set(r.name, (unreserved.get(r.name) ?? 0) + milli);
+  }
+  return [unreserved, reserved];
+}
+
 export class RoleTree {
   private readonly nodes = new Map<string, RoleNode>();
 
@@ -117,9 +130,10 @@ export class RoleTree {
     const adding = apply === addInto;
     for (const node of this.pathOf(role)) {
       // A shared resource counts once per agent: only its first copy in, its last copy out.
-      let counted = allocation.nonShared();
-      const shared = allocation.shared();
-      if (!shared.isEmpty()) {
+      let counted = allocation;
+      if (allocation.hasShared()) {
+        counted = allocation.nonShared();
+        const shared = allocation.shared();
         const held = node.sharedByAgent.get(agentId) ?? Resources.EMPTY;
         const after = adding ? held.plus(shared) : held.minus(shared);
         const changed = adding ? shared.filter((r) => !held.contains([r])) : shared.filter((r) => !after.contains([r]));
@@ -127,8 +141,9 @@ export class RoleTree {
         if (after.isEmpty()) node.sharedByAgent.delete(agentId);
         else node.sharedByAgent.set(agentId, after);
       }
-      apply(node.offeredOrAllocatedUnreservedNonRevocable, scalarMilli(counted, (r) => r.reservations.length === 0 && r.revocable !== true));
-      apply(node.offeredOrAllocatedReserved, scalarMilli(counted, (r) => r.reservations.length > 0));
+      const [unreserved, reserved] = splitScalars(counted);
+      apply(node.offeredOrAllocatedUnreservedNonRevocable, unreserved);
+      apply(node.offeredOrAllocatedReserved, reserved);
     }
   }
 }

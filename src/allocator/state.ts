@@ -103,6 +103,14 @@ export class AllocatorState {
     }
   }
 
+  /** `trackAllocated` for resources known to be allocated to `role` (the cycle's hot path). */
+  trackAllocatedInRole(agentId: string, frameworkId: string, role: string, allocation: Resources): void {
+    if (!this.isFrameworkTrackedUnderRole(frameworkId, role)) this.trackFrameworkUnderRole(this.frameworks.get(frameworkId)!, role);
+    this.roleTree.trackOfferedOrAllocated(agentId, role, allocation);
+    this.roleSorter.allocated(role, agentId, allocation);
+    this.frameworkSorter(role).allocated(frameworkId, agentId, allocation);
+  }
+
   untrackAllocated(agentId: string, frameworkId: string, allocated: Resources): void {
     const framework = this.frameworks.get(frameworkId)!;
     for (const [role, allocation] of allocated.allocations()) {

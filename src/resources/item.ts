@@ -5,15 +5,18 @@
  * Identity (everything but the value) lives in an `ItemMeta` that many items share; two
  * items have the same identity when their metas are the same object or have equal keys.
  */
-import { formatMilli } from './scalar.ts';
+import { ResourceError } from './errors.ts';
+import { formatMilli, MAX_SCALAR } from './scalar.ts';
 import { rangesContain, rangesDifference, rangesEqual, rangesUnion, type Range } from './ranges.ts';
 import { setContains, setDifference, setEqual, setUnion } from './sets.ts';
 import type { DiskInfo, Label, ReservationInfo, Resource, ValueType } from './types.ts';
 
 function labelsKey(labels: readonly Label[] | undefined): unknown {
   if (labels === undefined) return null;
-  // Mesos compares Labels without regard to order.
-  return labels.map((l) => [l.key, l.value ?? null]).sort((a, b) => (String(a) < String(b) ? -1 : 1));
+  // Mesos compares Labels without regard to order, and an absent value equals ''.
+  return labels
+    .map((l): [string, string] => [l.key, l.value ?? ''])
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
 }
 
 function identityKey(meta: ItemMeta): string {
@@ -43,6 +46,12 @@ function identityKey(meta: ItemMeta): string {
     meta.shared,
     meta.providerId ?? null,
   ]);
+}
+
+/** Sums stay exact integers of thousandths; past 2^53 they would silently lose precision. */
+export function checkedSum(name: string, milli: number): number {
+  if (milli > Number.MAX_SAFE_INTEGER) throw new ResourceError(`the sum of '${name}' exceeds ${MAX_SCALAR} (scalars are exact only up to 2^53 thousandths)`);
+  return milli;
 }
 
 /** The identity of a resource object: everything except its value. Immutable and shared. */
@@ -244,7 +253,7 @@ export class Item implements Resource {
     if (this.meta.shared) return new Item(this.meta, this.milli, this.rangesValue, this.setValue, this.sharedCount + other.sharedCount);
     switch (this.meta.type) {
       case 'SCALAR':
-        return new Item(this.meta, this.milli + other.milli, undefined, undefined, 1);
+        return new Item(this.meta, checkedSum(this.meta.name, this.milli + other.milli), undefined, undefined, 1);
       case 'RANGES':
         return new Item(this.meta, 0, rangesUnion(this.rangesValue!, other.rangesValue!), undefined, 1);
       case 'SET':

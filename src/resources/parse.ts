@@ -116,14 +116,22 @@ function parseJson(text: string, defaultRole: string): Located[] {
   }
   if (!Array.isArray(json)) throw new ResourceParseError('JSON resources must be an array of Resource objects', text, 0);
   return json.map((element, index) => {
-    const token = JSON.stringify(element) ?? String(element);
     try {
-      return { item: itemFromInput(decodeResource(element, `resources[${index}]`, defaultRole), `resources[${index}]`), token, position: index };
+      return { item: itemFromInput(decodeResource(element, `resources[${index}]`, defaultRole), `resources[${index}]`), token: `resources[${index}]`, position: index };
     } catch (e) {
-      if (e instanceof ResourceError) throw new ResourceParseError(e.message, token, index);
+      if (e instanceof ResourceError || e instanceof RangeError) throw new ResourceParseError(e instanceof RangeError ? 'JSON resource nested too deeply' : e.message, tokenOf(element), index);
       throw e;
     }
   });
+}
+
+/** The element as text for an error message; deeply nested input cannot be stringified. */
+function tokenOf(element: unknown): string {
+  try {
+    return (JSON.stringify(element) ?? String(element)).slice(0, 200);
+  } catch {
+    return '(deeply nested JSON)';
+  }
 }
 
 function checkCommandLine(located: readonly Located[]): void {

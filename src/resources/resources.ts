@@ -6,8 +6,8 @@
  */
 import { ResourceError } from './errors.ts';
 import { formatMesos } from './format.ts';
-import { Item } from './item.ts';
-import { rangesCount, rangesUnion, type Range } from './ranges.ts';
+import { checkedSum, Item } from './item.ts';
+import { coalesceRanges, rangesCount, rangesUnion, type Range } from './ranges.ts';
 import { isStrictSubroleOf } from './roles.ts';
 import { itemFromInput } from './validate.ts';
 import type { ReservationInfo, Resource, ResourceInput } from './types.ts';
@@ -42,6 +42,22 @@ function subtractItem(items: Item[], item: Item): void {
   }
 }
 
+/** Combines items of one (non-exclusive) identity at once: scalars summed, ranges and sets merged by sorting. */
+function mergeAll(group: readonly Item[]): Item {
+  const first = group[0]!;
+  switch (first.meta.type) {
+    case 'SCALAR': {
+      let milli = 0;
+      for (const item of group) milli += item.milli;
+      return new Item(first.meta, checkedSum(first.meta.name, milli), undefined, undefined, 1);
+    }
+    case 'RANGES':
+      return new Item(first.meta, 0, coalesceRanges(group.flatMap((i) => i.rangesValue!)), undefined, 1);
+    case 'SET':
+      return new Item(first.meta, 0, undefined, [...new Set(group.flatMap((i) => i.setValue!))].sort(), 1);
+  }
+}
+
 function containsItem(items: readonly Item[], item: Item): boolean {
   for (let i = 0; i < items.length; i++) if (items[i]!.contains(item)) return true;
   return false;
@@ -68,10 +84,32 @@ export class Resources implements Iterable<Resource> {
     return new Resources(items);
   }
 
-  /** @internal Built by the parser and operations from already validated items. */
+  /**
+   * @internal Built by the parser and operations from already validated items. Objects of one
+   * identity are combined in one pass per identity, so building from n objects takes
+   * O(n log n), not the O(n²) of adding them one by one.
+   */
   static fromItems(items: Iterable<Item>): Resources {
+    const list = Array.isArray(items) ? (items as Item[]) : [...items];
+    if (list.length <= 16) {
+      const combined: Item[] = [];
+      for (const item of list) addItem(combined, item);
+      return new Resources(combined);
+    }
+    const groups = new Map<string, Item[]>();
+    for (const item of list) {
+      if (item.isEmpty()) continue;
+      const group = groups.get(item.meta.key);
+      if (group === undefined) groups.set(item.meta.key, [item]);
+      else group.push(item);
+    }
     const combined: Item[] = [];
-    for (const item of items) addItem(combined, item);
+    for (const group of groups.values()) {
+      const first = group[0]!;
+      if (group.length === 1) combined.push(first);
+      else if (first.meta.exclusive) for (const item of group) addItem(combined, item); // rare: volumes, MOUNT disks
+      else combined.push(mergeAll(group));
+    }
     return new Resources(combined);
   }
 
@@ -204,6 +242,12 @@ export class Resources implements Iterable<Resource> {
 
   nonRevocable(): Resources {
     return this.filter((r) => r.revocable !== true);
+  }
+
+  /** Whether any object is a shared resource (cheaper than `!shared().isEmpty()`). */
+  hasShared(): boolean {
+    for (const item of this.items) if (item.meta.shared) return true;
+    return false;
   }
 
   shared(): Resources {
