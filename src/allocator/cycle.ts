@@ -274,7 +274,9 @@ export class Cycle {
       toOffer = toOffer.plus(additional);
     }
 
-    if (toOffer !== available && !isAllocatable(toOffer, globalMinimum, minimum)) {
+    // The minimum was checked on what is allocatable before stripping (as Mesos); check what is offered.
+    const unstripped = shared === undefined ? agent.allocatableTo(role) : undefined;
+    if (toOffer !== unstripped && !isAllocatable(toOffer, globalMinimum, minimum)) {
       return this.skip(agent, frameworkId, role, isAllocatable(available, globalMinimum, minimum) ? 'over-quota-limit' : 'below-min-allocatable');
     }
     const filtered = this.filteredBy(framework, role, agent, toOffer);

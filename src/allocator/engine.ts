@@ -16,6 +16,7 @@ import { seededRandom, type RandomSource } from './random.ts';
 import { createRefusedOfferFilter, refuseFilterDurationMs } from './refuse-filter.ts';
 import { DRFSorter } from './sorter/drf-sorter.ts';
 import { RandomSorter } from './sorter/random-sorter.ts';
+import { ScalarPool } from './sorter/pool.ts';
 import { AllocatorState, type ResolvedOptions } from './state.ts';
 import { applyFrameworkOptions } from './framework-options.ts';
 import { AllocatorError } from './errors.ts';
@@ -93,10 +94,9 @@ export class AllocatorEngine {
   initialize(options: AllocatorOptions = {}): void {
     const resolved = resolveOptions(options);
     const random = options.random ?? seededRandom(options.seed ?? 0);
-    const factory = options.sorter === 'random'
-      ? () => new RandomSorter(random, { excludedResourceNames: resolved.fairnessExcludeResourceNames })
-      : () => new DRFSorter({ excludedResourceNames: resolved.fairnessExcludeResourceNames });
-    this.stateValue = new AllocatorState(resolved, random, factory, factory);
+    const pool = new ScalarPool(resolved.fairnessExcludeResourceNames);
+    const factory = options.sorter === 'random' ? () => new RandomSorter(random, { pool }) : () => new DRFSorter({ pool });
+    this.stateValue = new AllocatorState(resolved, random, factory, factory, pool);
     this.policyRunner = new PolicyRunner(options.policy ?? DEFAULT_POLICY, options.onPolicyError);
     this.clock = options.clock ?? (() => 0);
     this.paused = false;
@@ -297,9 +297,7 @@ export class AllocatorEngine {
     state.agents.set(agentId, agent);
     state.roleTree.trackReservations(total.reserved());
     addInto(state.totalScalarQuantities, scalarQuantities(total.scalars()));
-    const quantities = total.scalars().quantities();
-    state.roleSorter.addAgent(agentId, quantities);
-    for (const sorter of state.frameworkSorters.values()) sorter.addAgent(agentId, quantities);
+    state.pool.addAgent(agentId, total.scalars().quantities());
     for (const [frameworkId, resources] of used) {
       if (state.frameworks.has(frameworkId)) state.trackAllocated(agentId, frameworkId, resources);
     }
@@ -319,8 +317,7 @@ export class AllocatorEngine {
     for (const [frameworkId, resources] of agent.offeredOrAllocated()) {
       if (state.frameworks.has(frameworkId)) state.untrackAllocated(agentId, frameworkId, resources);
     }
-    state.roleSorter.removeAgent(agentId);
-    for (const sorter of state.frameworkSorters.values()) sorter.removeAgent(agentId);
+    state.pool.removeAgent(agentId);
     state.roleTree.untrackReservations(agent.total.reserved());
     subtractInto(state.totalScalarQuantities, scalarQuantities(agent.total.scalars()));
     state.agents.delete(agentId);
@@ -532,7 +529,7 @@ export class AllocatorEngine {
 
   /** Quota guarantees and limits for a top-level role; `{}` removes it. No cycle. */
   updateQuota(role: string, quota: Quota): void {
-    if (role.includes('/') || role === '*') throw new AllocatorError(`quota can only be set on top-level roles, not '${role}'`);
+    if (role.includes('/')) throw new AllocatorError(`quota can only be set on top-level roles, not '${role}'`);
     for (const [kind, q] of [['guarantees', quota.guarantees], ['limits', quota.limits]] as const) {
       for (const [name, amount] of q ?? []) {
         if (!(amount >= 0) || !Number.isFinite(amount)) throw new AllocatorError(`quota ${kind} for ${name} must be a non-negative number, got ${amount}`);

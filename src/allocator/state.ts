@@ -10,6 +10,7 @@ import type { RandomSource } from './random.ts';
 import { RoleTree } from './role-tree.ts';
 import { addInto, scalarQuantities, subtractInto, type Quantities } from './quantities.ts';
 import type { Sorter } from './sorter/sorter.ts';
+import type { ScalarPool } from './sorter/pool.ts';
 import type { ResourceQuantities } from '../resources/index.ts';
 import type { DomainInfo } from './types.ts';
 
@@ -38,8 +39,10 @@ export class AllocatorState {
   constructor(
     readonly options: ResolvedOptions,
     readonly random: RandomSource,
-    private readonly roleSorterFactory: SorterFactory,
+    roleSorterFactory: SorterFactory,
     private readonly frameworkSorterFactory: SorterFactory,
+    /** The cluster's scalar totals, shared by every sorter (Mesos keeps one copy per sorter). */
+    readonly pool: ScalarPool,
   ) {
     this.roleSorter = roleSorterFactory();
   }
@@ -70,9 +73,7 @@ export class AllocatorState {
     if (node.frameworks.size === 0) {
       this.roleSorter.add(role);
       this.roleSorter.activate(role);
-      const sorter = this.frameworkSorterFactory();
-      for (const agent of this.agents.values()) sorter.addAgent(agent.id, agent.total.scalars().quantities());
-      this.frameworkSorters.set(role, sorter);
+      this.frameworkSorters.set(role, this.frameworkSorterFactory());
     }
     node.frameworks.add(framework.id);
     this.frameworkSorter(role).add(framework.id);
@@ -130,11 +131,8 @@ export class AllocatorState {
     this.roleTree.trackReservations(total.reserved());
     subtractInto(this.totalScalarQuantities, scalarQuantities(old.scalars()));
     addInto(this.totalScalarQuantities, scalarQuantities(total.scalars()));
-    const quantities = total.scalars().quantities();
-    for (const sorter of [this.roleSorter, ...this.frameworkSorters.values()]) {
-      sorter.removeAgent(agent.id);
-      sorter.addAgent(agent.id, quantities);
-    }
+    this.pool.removeAgent(agent.id);
+    this.pool.addAgent(agent.id, total.scalars().quantities());
     return true;
   }
 

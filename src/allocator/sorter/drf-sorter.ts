@@ -83,9 +83,21 @@ export class DRFSorter extends TreeSorter {
   private flat: string[] | undefined;
   /** `flat` was handed out by `sort()`: copy it before changing it. */
   private flatHandedOut = false;
+  /** The pool version the keys were computed for (a shared pool changes behind our back). */
+  private poolVersion: number;
 
   constructor(options: SorterOptions = {}) {
     super(options);
+    this.poolVersion = this.pool.version;
+  }
+
+  /** A shared pool changed since the keys were computed: every share must be recomputed. */
+  private syncPool(): void {
+    if (this.poolVersion !== this.pool.version) {
+      this.poolVersion = this.pool.version;
+      this.dirty = true;
+      this.flat = undefined;
+    }
   }
 
   add(client: string): void {
@@ -132,18 +144,17 @@ export class DRFSorter extends TreeSorter {
   }
 
   addAgent(agentId: string, scalarQuantities: ReadonlyMap<string, number>): void {
-    this.pool.addAgent(agentId, scalarQuantities);
-    this.dirty = true;
-    this.flat = undefined;
+    if (this.ownsPool) this.pool.addAgent(agentId, scalarQuantities);
+    this.syncPool();
   }
 
   removeAgent(agentId: string): void {
-    this.pool.removeAgent(agentId);
-    this.dirty = true;
-    this.flat = undefined;
+    if (this.ownsPool) this.pool.removeAgent(agentId);
+    this.syncPool();
   }
 
   sort(): readonly string[] {
+    this.syncPool();
     if (this.dirty) {
       this.resortSubtree(this.tree.root);
       this.dirty = false;
@@ -188,6 +199,7 @@ export class DRFSorter extends TreeSorter {
 
   /** Re-positions `node` and its ancestors after their allocations changed. */
   private repositionPath(node: SorterNode): void {
+    this.syncPool();
     const root = this.tree.root;
     for (let n: SorterNode | undefined = node; n !== undefined && n !== root; n = n.parent) this.reposition(n);
   }

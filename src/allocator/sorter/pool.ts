@@ -36,6 +36,8 @@ export class ScalarPool {
   // rebuilt when the pool changes so share computation is a tight loop.
   private basisNames: string[] = [];
   private basisTotals: number[] = [];
+  /** Goes up on every change, so sorters sharing this pool know when to re-sort. */
+  version = 0;
 
   constructor(private readonly excluded: ReadonlySet<string>) {}
 
@@ -52,6 +54,7 @@ export class ScalarPool {
     this.agents.set(agentId, milli);
     for (const [name, m] of milli) this.totals.set(name, (this.totals.get(name) ?? 0) + m);
     this.rebuildBasis();
+    this.version++;
   }
 
   removeAgent(agentId: string): void {
@@ -64,6 +67,7 @@ export class ScalarPool {
       else this.totals.delete(name);
     }
     this.rebuildBasis();
+    this.version++;
   }
 
   /** The pool's scalar quantities (units). */

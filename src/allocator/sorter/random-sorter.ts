@@ -128,11 +128,11 @@ export class RandomSorter extends TreeSorter {
 
   /** Kept only for `share()`; the order does not depend on the pool. */
   addAgent(agentId: string, scalarQuantities: ReadonlyMap<string, number>): void {
-    this.pool.addAgent(agentId, scalarQuantities);
+    if (this.ownsPool) this.pool.addAgent(agentId, scalarQuantities);
   }
 
   removeAgent(agentId: string): void {
-    this.pool.removeAgent(agentId);
+    if (this.ownsPool) this.pool.removeAgent(agentId);
   }
 
   sort(): readonly string[] {

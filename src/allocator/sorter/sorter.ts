@@ -21,6 +21,13 @@ export interface SorterOptions {
    * e.g. `gpus`): they are still tracked as allocated but never decide a share.
    */
   readonly excludedResourceNames?: Iterable<string>;
+  /**
+   * A pool of agent totals shared by many sorters (the engine's role sorter and every framework
+   * sorter measure against the same cluster). Its owner adds and removes agents; the sorter's own
+   * `addAgent` / `removeAgent` then do nothing, and it notices pool changes by the pool's version.
+   * `excludedResourceNames` is the pool's then.
+   */
+  readonly pool?: import('./pool.ts').ScalarPool;
 }
 
 export interface Sorter {

@@ -17,11 +17,14 @@ export function checkWeight(path: string, weight: number): void {
 export abstract class TreeSorter implements Sorter {
   protected readonly tree: ClientTree;
   protected readonly pool: ScalarPool;
+  /** False when the pool is shared and maintained by its owner. */
+  protected readonly ownsPool: boolean;
 
   protected constructor(options: SorterOptions) {
     const listener: TreeListener = { placed: (node) => this.placed(node), leaving: (node) => this.leaving(node) };
     this.tree = new ClientTree(listener);
-    this.pool = new ScalarPool(new Set(options.excludedResourceNames ?? []));
+    this.ownsPool = options.pool === undefined;
+    this.pool = options.pool ?? new ScalarPool(new Set(options.excludedResourceNames ?? []));
   }
 
   /** The tree attached a node or changed its kind. */
