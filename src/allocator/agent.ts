@@ -26,6 +26,7 @@ export class AgentState {
   /** Indexed by the framework's capability mask (0–7), then by role. */
   private readonly strippedCache: Array<Map<string, Resources> | undefined> = [];
   private readonly minimumCache = new Map<string, boolean>();
+  private readonly splitCache: Array<Map<string, { quota: Resources; other: Resources }> | undefined> = [];
   maintenance: Maintenance | undefined;
 
   constructor(
@@ -114,6 +115,18 @@ export class AgentState {
     return cached;
   }
 
+  /** The quota-counted part (unreserved non-revocable scalars) of a stripped allocatable set, and the rest; cached like it. */
+  quotaSplit(role: string, mask: number, available: Resources, isQuotaScalar: (r: { type: string; reservations: readonly unknown[]; revocable?: boolean }) => boolean): { quota: Resources; other: Resources } {
+    let byRole = this.splitCache[mask];
+    if (byRole === undefined) this.splitCache[mask] = byRole = new Map();
+    let cached = byRole.get(role);
+    if (cached === undefined) {
+      cached = { quota: available.filter(isQuotaScalar), other: available.filter((r) => !isQuotaScalar(r)) };
+      byRole.set(role, cached);
+    }
+    return cached;
+  }
+
   /** Whether `allocatableTo(role)` passes the global min-allocatable rule, cached like it. */
   allocatableMeetsGlobalMinimum(role: string, check: (r: Resources) => boolean): boolean {
     let cached = this.minimumCache.get(role);
@@ -126,8 +139,13 @@ export class AgentState {
 
   private setAvailable(available: Resources): void {
     this.availableValue = available;
+    this.clearCaches();
+  }
+
+  private clearCaches(): void {
     this.allocatableCache.clear();
     this.strippedCache.length = 0;
+    this.splitCache.length = 0;
     this.minimumCache.clear();
   }
 
@@ -136,8 +154,6 @@ export class AgentState {
     this.availableValue = this.sharedValue.isEmpty()
       ? this.totalValue.minus(used)
       : this.totalValue.nonShared().minus(used.nonShared()).plus(this.sharedValue);
-    this.allocatableCache.clear();
-    this.strippedCache.length = 0;
-    this.minimumCache.clear();
+    this.clearCaches();
   }
 }

@@ -26,6 +26,8 @@ export interface CycleRecord {
   readonly policyRejections: Map<string, { readonly role: string; readonly stage: AllocationStage; readonly reason: string }>;
   /** Per agent, the frameworks visited and skipped, with the rule that skipped them (parallel arrays, cheap to fill). */
   readonly skips: Map<string, { readonly frameworks: string[]; readonly roles: string[]; readonly codes: SkipCode[] }>;
+  /** Roles found at their quota limits during the fair-share stage (passed over on plain agents without a visit). */
+  readonly saturatedRoles: Set<string>;
 }
 
 /** Why the cycle passed over a framework on an agent. */
@@ -68,6 +70,14 @@ export class Cycle {
   private readonly offeredShared = new Map<string, Resources>();
   private readonly quota: QuotaState;
   private readonly agentViews = new Map<string, AgentView>();
+  /** Per-cycle memos of quota arithmetic; an offer to a role invalidates its entries. */
+  private readonly unmetCache = new Map<string, Quantities | null>();
+  private readonly roomCache = new Map<string, Quantities>();
+  /** Name set of plain agents → roles found at their limits for all of those names. */
+  private readonly saturatedByNames = new Map<string, Set<string>>();
+  /** Top-level roles whose guarantees are not met yet (stage 1 stops when none is left). */
+  private readonly unmetRoles = new Set<string>();
+  private headroomRoom: Quantities | undefined;
 
   constructor(
     private readonly state: AllocatorState,
@@ -75,7 +85,7 @@ export class Cycle {
     private readonly candidates: ReadonlySet<string>,
     private readonly now: number,
   ) {
-    this.record = { at: now, candidates, offersOn: new Map(), policyRejections: new Map(), skips: new Map() };
+    this.record = { at: now, candidates, offersOn: new Map(), policyRejections: new Map(), skips: new Map(), saturatedRoles: new Set() };
     this.quota = this.initialQuotaState();
   }
 
@@ -113,20 +123,16 @@ export class Cycle {
       if (agent !== undefined && agent.activated && this.state.isWhitelisted(agent)) agents.push(agent);
     }
     shuffle(agents, this.state.random);
-    if (this.anyUnmetGuarantees()) {
-      for (const agent of agents) this.allocateAgent(agent, 'quota-guarantees');
+    for (const node of this.state.roleTree.topLevel()) if (this.unmetGuarantees(node.role) !== undefined) this.unmetRoles.add(node.role);
+    for (const agent of agents) {
+      if (this.unmetRoles.size === 0) break; // every guarantee met: the rest of stage 1 would offer nothing
+      this.allocateAgent(agent, 'quota-guarantees');
     }
     shuffle(agents, this.state.random);
     for (const agent of agents) this.allocateAgent(agent, 'fair-share');
     this.generateInverseOffers();
   }
 
-  private anyUnmetGuarantees(): boolean {
-    for (const node of this.state.roleTree.topLevel()) {
-      if (node.guarantees.size > 0 && node.frameworks.size > 0) return true;
-    }
-    return false;
-  }
 
   private agentView(agent: AgentState): AgentView {
     let view = this.agentViews.get(agent.id);
@@ -155,15 +161,34 @@ export class Cycle {
       this.allocateAgentByScore(agent, roles, stage);
       return;
     }
+    // On an agent offering only scalars that a role's limits all cover, a role at its limits gets nothing.
+    const plainNames = stage === 'fair-share' ? plainScalarNames(agent.available) : undefined;
+    // Saturation only grows within a cycle: once every role is saturated for these names, skip the agent.
+    let saturated: Set<string> | undefined;
+    if (plainNames !== undefined) {
+      const key = plainNames.join('\0');
+      saturated = this.saturatedByNames.get(key);
+      if (saturated === undefined) this.saturatedByNames.set(key, (saturated = new Set()));
+      if (saturated.size === roles.length) return;
+    }
     for (const role of roles) {
       if (agent.available.isEmpty()) return;
       let unmet: Quantities | undefined;
       if (stage === 'quota-guarantees') {
         unmet = this.unmetGuarantees(role);
         if (unmet === undefined) continue;
+      } else if (saturated !== undefined) {
+        if (saturated.has(role)) continue;
+        if (this.saturatedFor(role, plainNames!)) {
+          saturated.add(role);
+          continue;
+        }
       }
       for (const frameworkId of this.frameworkOrder(role, agent)) {
-        if (unmet !== undefined && unmet.size === 0) break;
+        if (stage === 'quota-guarantees') {
+          unmet = this.unmetGuarantees(role);
+          if (unmet === undefined) break;
+        }
         const outcome = this.candidate(agent, role, frameworkId, stage, unmet);
         if (outcome === 'stop') break;
         if (outcome === undefined) continue;
@@ -197,10 +222,45 @@ export class Cycle {
   }
 
   private unmetGuarantees(role: string): Quantities | undefined {
+    const cached = this.unmetCache.get(role);
+    if (cached !== undefined) return cached ?? undefined;
     const node = this.state.roleTree.get(role);
-    if (node === undefined || node.guarantees.size === 0 || node.frameworks.size === 0) return undefined;
-    const unmet = minus(node.guarantees, this.quota.consumed.get(role) ?? new Map());
-    return unmet.size === 0 ? undefined : unmet;
+    let unmet: Quantities | null = null;
+    if (node !== undefined && node.guarantees.size > 0 && node.frameworks.size > 0) {
+      const left = minus(node.guarantees, this.quota.consumed.get(role) ?? EMPTY_QUANTITIES);
+      if (left.size > 0) unmet = left;
+    }
+    this.unmetCache.set(role, unmet);
+    return unmet ?? undefined;
+  }
+
+  /** Room left under the role's limits (every limited name kept, possibly at zero). */
+  private limitRoom(role: string, limits: ReadonlyMap<string, number>): Quantities {
+    let room = this.roomCache.get(role);
+    if (room === undefined) {
+      room = limitsMinus(limits, this.quota.consumed.get(role) ?? EMPTY_QUANTITIES);
+      this.roomCache.set(role, room);
+    }
+    return room;
+  }
+
+  /** Whether the role is at its limits for every name in `names` (and limits them all). */
+  private saturatedFor(role: string, names: readonly string[]): boolean {
+    const node = this.state.roleTree.get(role);
+    if (node === undefined || node.limits.size === 0) return false;
+    const room = this.limitRoom(role, node.limits);
+    for (const name of names) {
+      const left = room.get(name);
+      if (left === undefined || left > 0) return false;
+    }
+    this.record.saturatedRoles.add(role);
+    return true;
+  }
+
+  /** Available headroom beyond what unmet guarantees need. */
+  private spareHeadroom(): Quantities {
+    this.headroomRoom ??= minus(this.quota.availableHeadroom, this.quota.requiredHeadroom);
+    return this.headroomRoom;
   }
 
   private frameworkOrder(role: string, agent: AgentState): readonly string[] {
@@ -245,17 +305,18 @@ export class Cycle {
     const node = this.state.roleTree.get(role);
     const limits = node?.limits;
     if (stage === 'quota-guarantees') {
-      const quotaResources = available.filter(isQuotaScalar);
+      const split = agent.quotaSplit(role, framework.resourceCapabilityMask, available, isQuotaScalar);
+      const quotaResources = shared === undefined ? split.quota : available.filter(isQuotaScalar);
       guaranteesOffering = shrinkResources(quotaResources, { kind: 'quantities', milli: unmet! }, this.state.random);
       if (guaranteesOffering.isEmpty()) return this.skip(agent, frameworkId, role, 'no-guarantee-progress');
       toOffer = guaranteesOffering.plus(available.filter((r) => isOwnReservation(r, role) || r.type !== 'SCALAR' || r.revocable === true));
       additional = quotaResources.minus(guaranteesOffering);
       if (limits !== undefined && limits.size > 0) {
-        const room = limitsMinus(limitsMinus(limits, this.quota.consumed.get(role) ?? new Map()), scalarQuantities(guaranteesOffering));
+        const room = limitsMinus(this.limitRoom(role, limits), scalarQuantities(guaranteesOffering));
         additional = shrinkResources(additional, { kind: 'limits', milli: room }, this.state.random);
       }
       if (this.quota.requiredHeadroom.size > 0 && !additional.isEmpty()) {
-        additional = shrinkResources(additional, { kind: 'quantities', milli: minus(this.quota.availableHeadroom, this.quota.requiredHeadroom) }, this.state.random);
+        additional = shrinkResources(additional, { kind: 'quantities', milli: this.spareHeadroom() }, this.state.random);
       }
       toOffer = toOffer.plus(additional);
     } else if ((limits === undefined || limits.size === 0) && this.quota.requiredHeadroom.size === 0) {
@@ -263,13 +324,14 @@ export class Cycle {
       toOffer = available;
       additional = Resources.EMPTY;
     } else {
-      toOffer = available.filter((r) => !isQuotaScalar(r));
-      additional = available.filter(isQuotaScalar);
+      const split = shared === undefined ? agent.quotaSplit(role, framework.resourceCapabilityMask, available, isQuotaScalar) : { quota: available.filter(isQuotaScalar), other: available.filter((r) => !isQuotaScalar(r)) };
+      toOffer = split.other;
+      additional = split.quota;
       if (limits !== undefined && limits.size > 0) {
-        additional = shrinkResources(additional, { kind: 'limits', milli: limitsMinus(limits, this.quota.consumed.get(role) ?? new Map()) }, this.state.random);
+        additional = shrinkResources(additional, { kind: 'limits', milli: this.limitRoom(role, limits) }, this.state.random);
       }
       if (this.quota.requiredHeadroom.size > 0 && !additional.isEmpty()) {
-        additional = shrinkResources(additional, { kind: 'quantities', milli: minus(this.quota.availableHeadroom, this.quota.requiredHeadroom) }, this.state.random);
+        additional = shrinkResources(additional, { kind: 'quantities', milli: this.spareHeadroom() }, this.state.random);
       }
       toOffer = toOffer.plus(additional);
     }
@@ -354,10 +416,17 @@ export class Cycle {
       }
     }
     if (stage === 'quota-guarantees') {
-      if (unmet !== undefined) subtractInto(unmet, increase);
       subtractInto(this.quota.requiredHeadroom, scalarQuantities(candidate.guaranteesOffering));
     }
     subtractInto(this.quota.availableHeadroom, increase);
+    if (increase.size > 0 || stage === 'quota-guarantees') {
+      this.headroomRoom = undefined;
+      for (const r of [role, ...ancestorsOf(role)]) {
+        this.unmetCache.delete(r);
+        this.roomCache.delete(r);
+        if (this.unmetRoles.has(r) && this.unmetGuarantees(r) === undefined) this.unmetRoles.delete(r);
+      }
+    }
 
     let onAgent = this.record.offersOn.get(agent.id);
     if (onAgent === undefined) this.record.offersOn.set(agent.id, (onAgent = []));
@@ -392,6 +461,16 @@ export class Cycle {
 }
 
 const EMPTY_QUANTITIES: Quantities = new Map();
+
+/** The names of `resources` when all of them are unreserved non-revocable scalars, else undefined. */
+function plainScalarNames(resources: Resources): string[] | undefined {
+  const names: string[] = [];
+  for (const r of resources) {
+    if (!isQuotaScalar(r) || r.disk !== undefined) return undefined;
+    if (!names.includes(r.name)) names.push(r.name);
+  }
+  return names.sort();
+}
 
 interface Candidate {
   readonly toOffer: Resources;

@@ -90,6 +90,12 @@ export function explain(engine: AllocatorEngine, frameworkId: string, agentId: s
       reasons.push({ code: 'reserved-for-other-roles', role, message: `nothing on the agent may go to '${role}'${owners === '' ? '' : ` (reserved for ${owners})`}` });
     }
   }
+  for (const role of framework.roles) {
+    if (!visited.has(role) && record.saturatedRoles.has(role)) {
+      visited.add(role);
+      reasons.push({ code: 'over-quota-limit', role, message: `role '${role}' was at its quota limits for everything the agent had` });
+    }
+  }
   if (visited.size === 0 && reasons.length === 0) {
     // Never visited with something left: the agent was taken before this framework's turn.
     for (const o of offersHere) {

@@ -11,6 +11,16 @@ export type ShrinkTarget = { readonly kind: 'quantities' | 'limits'; readonly mi
 
 export function shrinkResources(resources: Resources, target: ShrinkTarget, random: () => number): Resources {
   if (target.milli.size === 0) return target.kind === 'quantities' ? Resources.EMPTY : resources;
+  // Nothing can be kept: skip the shuffle (the common case for a role at its limit).
+  let keepable = false;
+  for (const item of resources.itemsView()) {
+    const limit = target.milli.get(item.name);
+    if (limit === undefined ? target.kind === 'limits' : limit > 0 && item.meta.type === 'SCALAR') {
+      keepable = true;
+      break;
+    }
+  }
+  if (!keepable) return Resources.EMPTY;
   const items = resources.itemsView().slice();
   // Fisher–Yates with the injected random source (Mesos: std::random_shuffle).
   for (let i = items.length - 1; i > 0; i--) {
