@@ -22,11 +22,11 @@ export class AgentState {
   private totalOfferedOrAllocatedValue = Resources.EMPTY;
   private availableValue = Resources.EMPTY;
   /** Per-cycle cache of `available.allocatableTo(role)`; cleared whenever `available` changes. */
-  private readonly allocatableCache = new Map<string, Resources>();
+  private allocatableCache = new Map<string, Resources>();
   /** Indexed by the framework's capability mask (0–7), then by role. */
-  private readonly strippedCache: Array<Map<string, Resources> | undefined> = [];
-  private readonly minimumCache = new Map<string, boolean>();
-  private readonly splitCache: Array<Map<string, { quota: Resources; other: Resources }> | undefined> = [];
+  private strippedCache: Array<Map<string, Resources> | undefined> = [];
+  private minimumCache = new Map<string, boolean>();
+  private splitCache: Array<Map<string, { quota: Resources; other: Resources }> | undefined> = [];
   maintenance: Maintenance | undefined;
 
   constructor(
@@ -78,14 +78,16 @@ export class AgentState {
     else this.updateAvailable();
   }
 
-  /** Resources go to a framework (offered, or allocated via `used`). */
-  decreaseAvailable(frameworkId: string, resources: Resources): void {
+  /**
+   * Resources go to a framework (offered, or allocated via `used`). `fromAvailable` says they
+   * were taken out of `available` (the cycle's offers), which allows the cheap update.
+   */
+  decreaseAvailable(frameworkId: string, resources: Resources, fromAvailable = false): void {
     if (resources.isEmpty()) return;
     this.offeredOrAllocatedByFramework.set(frameworkId, (this.offeredOrAllocatedByFramework.get(frameworkId) ?? Resources.EMPTY).plus(resources));
     this.totalOfferedOrAllocatedValue = this.totalOfferedOrAllocatedValue.plus(resources);
     // total − (used + r) = available − r when r came out of available.
-    const unallocated = resources.unallocate();
-    if (this.sharedValue.isEmpty() && this.availableValue.contains(unallocated)) this.setAvailable(this.availableValue.minus(unallocated));
+    if (fromAvailable && this.sharedValue.isEmpty()) this.setAvailable(this.availableValue.minus(resources.unallocate()));
     else this.updateAvailable();
   }
 
@@ -142,11 +144,12 @@ export class AgentState {
     this.clearCaches();
   }
 
+  /** Fresh caches (replacing is cheaper than clearing, and most are empty anyway). */
   private clearCaches(): void {
-    this.allocatableCache.clear();
-    this.strippedCache.length = 0;
-    this.splitCache.length = 0;
-    this.minimumCache.clear();
+    if (this.allocatableCache.size > 0) this.allocatableCache = new Map();
+    if (this.strippedCache.length > 0) this.strippedCache = [];
+    if (this.splitCache.length > 0) this.splitCache = [];
+    if (this.minimumCache.size > 0) this.minimumCache = new Map();
   }
 
   private updateAvailable(): void {

@@ -432,7 +432,7 @@ export class Cycle {
     if (onAgent === undefined) this.record.offersOn.set(agent.id, (onAgent = []));
     onAgent.push({ frameworkId, role, stage });
 
-    agent.decreaseAvailable(frameworkId, toOffer);
+    agent.decreaseAvailable(frameworkId, toOffer, true);
     this.state.trackAllocatedInRole(agent.id, frameworkId, role, toOffer);
   }
 

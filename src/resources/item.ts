@@ -61,7 +61,8 @@ export class ItemMeta {
   readonly exclusive: boolean;
   readonly persistentVolume: boolean;
   private allocatedTo: Map<string, ItemMeta> | undefined;
-  private unallocatedMeta: ItemMeta | undefined;
+  /** Set by the unallocated identity that allocated this one, or on first unallocate. */
+  unallocatedMeta: ItemMeta | undefined;
 
   constructor(
     readonly name: string,
@@ -105,6 +106,8 @@ export class ItemMeta {
     let meta = this.allocatedTo.get(role);
     if (meta === undefined) {
       meta = this.with({ allocationRole: role });
+      // Unallocating gives back this very object, so identity comparisons stay on the fast path.
+      if (this.allocationRole === undefined) meta.unallocatedMeta = this;
       this.allocatedTo.set(role, meta);
     }
     return meta;
