@@ -3,7 +3,7 @@
  * reservations with labels and one persistent volume (issue goal: contains ≥ 1,000,000/s).
  */
 import { parseResources, Resources, type ResourceInput } from '../src/index.ts';
-import { bench, printTable, type BenchResult } from './harness.ts';
+import { bench, type BenchResult } from './harness.ts';
 
 const label = (owner: string) => [{ key: 'owner', value: owner }, { key: 'team', value: 'data' }];
 const kafka = [{ type: 'DYNAMIC' as const, role: 'kafka', principal: 'ops', labels: label('kafka-0') }];

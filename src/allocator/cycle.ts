@@ -6,7 +6,7 @@
  * for unmet guarantees. A policy may reorder, filter, score and size; what it leaves out is Mesos.
  */
 import { Resources, shrinkResources } from '../resources/index.ts';
-import type { AgentView, AllocationStage, FrameworkView, OfferContext } from '../policy/index.ts';
+import type { AgentView, AllocationStage, OfferContext } from '../policy/index.ts';
 import type { AgentState } from './agent.ts';
 import type { FrameworkState } from './framework.ts';
 import { isAllocatable } from './min-allocatable.ts';
@@ -14,53 +14,14 @@ import type { PolicyRunner } from './policy-runner.ts';
 import { addInto, limitsMinus, minus, scalarQuantities, subtractInto, type Quantities } from './quantities.ts';
 import { filtersOffer } from './refuse-filter.ts';
 import type { AllocatorState } from './state.ts';
+import type { CycleRecord, SkipCode } from './cycle-record.ts';
+import { ancestorsOf, EMPTY_QUANTITIES, frameworkView, isOwnReservation, isQuotaScalar, plainScalarNames, scalarMilli, shuffle, stripIncapableResources } from './offer-rules.ts';
 import type { InverseOffers, Offers } from './types.ts';
-
-/** What the last cycle did, kept for `explain`. */
-export interface CycleRecord {
-  readonly at: number;
-  readonly candidates: ReadonlySet<string>;
-  /** Per agent, the offers in the order they were made. */
-  readonly offersOn: Map<string, Array<{ readonly frameworkId: string; readonly role: string; readonly stage: AllocationStage }>>;
-  /** `${frameworkId}\0${agentId}` → the policy's rejection in the last cycle. */
-  readonly policyRejections: Map<string, { readonly role: string; readonly stage: AllocationStage; readonly reason: string }>;
-  /** Per agent, the frameworks visited and skipped, with the rule that skipped them (parallel arrays, cheap to fill). */
-  readonly skips: Map<string, { readonly frameworks: string[]; readonly roles: string[]; readonly codes: SkipCode[] }>;
-  /** Roles found at their quota limits during the fair-share stage (passed over on plain agents without a visit). */
-  readonly saturatedRoles: Set<string>;
-}
-
-/** Why the cycle passed over a framework on an agent. */
-export type SkipCode =
-  | 'offer-constraints'
-  | 'gpu-agent'
-  | 'remote-region'
-  | 'below-min-allocatable'
-  | 'no-guarantee-progress'
-  | 'over-quota-limit'
-  | 'implicit-filter'
-  | 'filtered'
-  | 'policy'
-  | 'policy-sized-to-nothing';
 
 interface QuotaState {
   readonly consumed: Map<string, Quantities>;
   readonly requiredHeadroom: Quantities;
   readonly availableHeadroom: Quantities;
-}
-
-function shuffle<T>(items: T[], random: () => number): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const t = items[i]!;
-    items[i] = items[j]!;
-    items[j] = t;
-  }
-  return items;
-}
-
-function isQuotaScalar(r: { type: string; reservations: readonly unknown[]; revocable?: boolean }): boolean {
-  return r.type === 'SCALAR' && r.reservations.length === 0 && r.revocable !== true;
 }
 
 export class Cycle {
@@ -460,18 +421,6 @@ export class Cycle {
   }
 }
 
-const EMPTY_QUANTITIES: Quantities = new Map();
-
-/** The names of `resources` when all of them are unreserved non-revocable scalars, else undefined. */
-function plainScalarNames(resources: Resources): string[] | undefined {
-  const names: string[] = [];
-  for (const r of resources) {
-    if (!isQuotaScalar(r) || r.disk !== undefined) return undefined;
-    if (!names.includes(r.name)) names.push(r.name);
-  }
-  return names.sort();
-}
-
 interface Candidate {
   readonly toOffer: Resources;
   /** The part that serves unmet guarantees (stage 1) and the other quota-counted scalars. */
@@ -480,51 +429,4 @@ interface Candidate {
   readonly framework: FrameworkState;
   /** Built only when a policy stage needs it. */
   readonly context: OfferContext | undefined;
-}
-
-function isOwnReservation(r: { reservations: readonly { role: string }[] }, role: string): boolean {
-  const n = r.reservations.length;
-  return n > 0 && r.reservations[n - 1]!.role === role;
-}
-
-function ancestorsOf(role: string): string[] {
-  const out: string[] = [];
-  for (let i = role.length - 1; i >= 0; i--) if (role.charCodeAt(i) === 47) out.push(role.slice(0, i));
-  return out;
-}
-
-function scalarMilli(q: ReadonlyMap<string, number>): Quantities {
-  const out: Quantities = new Map();
-  for (const [name, amount] of q) {
-    const milli = Math.round(amount * 1000);
-    if (milli > 0) out.set(name, milli);
-  }
-  return out;
-}
-
-/** Mesos `stripIncapableResources`: shared, revocable and refined reservations need capabilities. */
-export function stripIncapableResources(resources: Resources, framework: FrameworkState): Resources {
-  const shared = framework.has('SHARED_RESOURCES');
-  const revocable = framework.has('REVOCABLE_RESOURCES');
-  const refinement = framework.has('RESERVATION_REFINEMENT');
-  if (shared && revocable && refinement) return resources;
-  return resources.filter((r) => (shared || r.shared !== true) && (revocable || r.revocable !== true) && (refinement || r.reservations.length <= 1));
-}
-
-export function frameworkView(state: AllocatorState, framework: FrameworkState): FrameworkView {
-  return {
-    id: framework.id,
-    ...(framework.info.name === undefined ? {} : { name: framework.info.name }),
-    roles: framework.roles,
-    capabilities: framework.capabilities,
-    ...(framework.info.principal === undefined ? {} : { principal: framework.info.principal }),
-    get allocation(): ReadonlyMap<string, Resources> {
-      const out = new Map<string, Resources>();
-      for (const agent of state.agents.values()) {
-        const held = agent.offeredOrAllocated().get(framework.id);
-        if (held !== undefined) out.set(agent.id, held);
-      }
-      return out;
-    },
-  };
 }

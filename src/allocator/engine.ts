@@ -4,76 +4,31 @@
  * real mesos-master through the native shim, by tests and by the simulator. Time and randomness
  * are injected, so every run replays exactly.
  */
-import { applyOperation, attributesEqual, OperationError, Resources, type Attribute, type OfferOperation } from '../resources/index.ts';
-import { DEFAULT_POLICY, type Policy } from '../policy/index.ts';
+import { Resources, type OfferOperation, type ResourceConversion } from '../resources/index.ts';
+import { DEFAULT_POLICY } from '../policy/index.ts';
 import { AgentState } from './agent.ts';
-import { Cycle, type CycleRecord } from './cycle.ts';
-import { FrameworkState } from './framework.ts';
-import { DEFAULT_MIN_ALLOCATABLE_RESOURCES, parseMinAllocatableResources } from './min-allocatable.ts';
-import { PolicyRunner, type PolicyErrorReport } from './policy-runner.ts';
-import { addInto, scalarQuantities, subtractInto } from './quantities.ts';
-import { seededRandom, type RandomSource } from './random.ts';
-import { createRefusedOfferFilter, refuseFilterDurationMs } from './refuse-filter.ts';
-import { DRFSorter } from './sorter/drf-sorter.ts';
-import { RandomSorter } from './sorter/random-sorter.ts';
-import { ScalarPool } from './sorter/pool.ts';
-import { AllocatorState, type ResolvedOptions } from './state.ts';
-import { applyFrameworkOptions } from './framework-options.ts';
+import { applyAvailable, updateAllocation } from './allocation-updates.ts';
+import { Cycle } from './cycle.ts';
+import type { CycleRecord } from './cycle-record.ts';
+import { resolveOptions, sameAttributeSet, type AllocatorOptions } from './engine-options.ts';
 import { AllocatorError } from './errors.ts';
 import { explain, type Explanation } from './explain.ts';
+import { FrameworkState } from './framework.ts';
+import { applyFrameworkOptions } from './framework-options.ts';
+import { PolicyRunner } from './policy-runner.ts';
+import { addInto, scalarQuantities, subtractInto } from './quantities.ts';
+import { seededRandom } from './random.ts';
+import { createRefusedOfferFilter, refuseFilterDurationMs } from './refuse-filter.ts';
+import { DRFSorter } from './sorter/drf-sorter.ts';
+import { ScalarPool } from './sorter/pool.ts';
+import { RandomSorter } from './sorter/random-sorter.ts';
+import { AllocatorState } from './state.ts';
 import type {
-  AgentCapability, AgentInfo, CycleResult, DomainInfo, FrameworkInfo, FrameworkOptions, InverseOfferStatus,
+  AgentCapability, AgentInfo, CycleResult, FrameworkInfo, FrameworkOptions, InverseOfferStatus,
   OfferFilters, Quota, Unavailability, WeightInfo,
 } from './types.ts';
-import type { ResourceConversion, ResourceQuantities } from '../resources/index.ts';
 
-export interface AllocatorOptions {
-  /** `--allocation_interval`, default 1 s. */
-  readonly allocationIntervalMs?: number;
-  /** `--fair_sharing_excluded_resource_names`. */
-  readonly fairnessExcludeResourceNames?: readonly string[];
-  /** `--filter_gpu_resources`, default true. */
-  readonly filterGpuResources?: boolean;
-  /** The master's fault domain (REGION_AWARE). */
-  readonly domain?: DomainInfo;
-  /** `--min_allocatable_resources` text or parsed; default `cpus:0.01|mem:32`, as the master's flag. */
-  readonly minAllocatableResources?: string | readonly ResourceQuantities[];
-  /** `--allocator_recovery_timeout`, default 10 min. */
-  readonly recoveryTimeoutMs?: number;
-  /** `--allocator_agent_recovery_factor`, default 0.8. */
-  readonly agentRecoveryFactor?: number;
-  /** `--role_sorter` / `--framework_sorter`: `drf` (default) or `random`. */
-  readonly sorter?: 'drf' | 'random';
-  /** The clock (ms). Default: starts at 0 and only moves when the driver says so. */
-  readonly clock?: () => number;
-  /** Randomness (agent shuffles, resource shuffles, random sorter); default seeded with `seed`. */
-  readonly random?: RandomSource;
-  readonly seed?: number;
-  readonly policy?: Policy;
-  readonly onPolicyError?: (report: PolicyErrorReport) => void;
-}
-
-function resolveOptions(o: AllocatorOptions): ResolvedOptions {
-  const interval = o.allocationIntervalMs ?? 1000;
-  if (!(interval > 0) || !Number.isFinite(interval)) throw new AllocatorError(`allocationIntervalMs must be a positive number, got ${interval}`);
-  const factor = o.agentRecoveryFactor ?? 0.8;
-  if (!(factor >= 0 && factor <= 1)) throw new AllocatorError(`agentRecoveryFactor must be within [0, 1], got ${factor}`);
-  const min = o.minAllocatableResources ?? DEFAULT_MIN_ALLOCATABLE_RESOURCES;
-  return {
-    allocationIntervalMs: interval,
-    fairnessExcludeResourceNames: new Set(o.fairnessExcludeResourceNames ?? []),
-    filterGpuResources: o.filterGpuResources ?? true,
-    domain: o.domain,
-    minAllocatableResources: typeof min === 'string' ? parseMinAllocatableResources(min) : min,
-    recoveryTimeoutMs: o.recoveryTimeoutMs ?? 10 * 60 * 1000,
-    agentRecoveryFactor: factor,
-  };
-}
-
-function sameAttributeSet(a: readonly Attribute[], b: readonly Attribute[]): boolean {
-  if (a.length !== b.length) return false;
-  return a.every((x) => b.some((y) => attributesEqual(x, y))) && b.every((y) => a.some((x) => attributesEqual(x, y)));
-}
+export type { AllocatorOptions } from './engine-options.ts';
 
 export class AllocatorEngine {
   private stateValue: AllocatorState | undefined;
@@ -384,33 +339,7 @@ export class AllocatorEngine {
 
   /** Operations a framework accepted on its offered resources (one allocation role). */
   updateAllocation(frameworkId: string, agentId: string, offeredResources: Resources, conversions: readonly ResourceConversion[]): void {
-    const state = this.state;
-    const agent = state.agents.get(agentId);
-    const framework = state.frameworks.get(frameworkId);
-    if (agent === undefined || framework === undefined) return;
-    const roles = [...offeredResources.allocations().keys()];
-    if (roles.length !== 1) throw new AllocatorError(`updateAllocation needs resources of exactly one allocation role, got ${roles.length}`);
-    const role = roles[0]!;
-    let updated = offeredResources;
-    for (const conversion of conversions) {
-      if (!updated.contains(conversion.consumed)) throw new AllocatorError(`updateAllocation: ${updated} does not contain ${conversion.consumed}`);
-      updated = updated.minus(conversion.consumed).plus(conversion.converted);
-    }
-    const stripped = conversions
-      .filter((c) => !c.consumed.isEmpty())
-      .map((c) => ({ consumed: c.consumed.unallocate(), converted: c.converted.unallocate() }));
-    let newTotal = agent.total;
-    for (const c of stripped) {
-      if (!newTotal.contains(c.consumed)) throw new AllocatorError(`updateAllocation: agent total ${newTotal} does not contain ${c.consumed}`);
-      newTotal = newTotal.minus(c.consumed).plus(c.converted);
-    }
-    agent.increaseAvailable(frameworkId, offeredResources);
-    agent.decreaseAvailable(frameworkId, updated);
-    state.roleTree.untrackOfferedOrAllocated(agentId, role, offeredResources);
-    state.roleTree.trackOfferedOrAllocated(agentId, role, updated);
-    state.frameworkSorter(role).update(frameworkId, agentId, offeredResources, updated);
-    state.roleSorter.update(role, agentId, offeredResources, updated);
-    state.updateAgentTotal(agent, newTotal);
+    updateAllocation(this.state, frameworkId, agentId, offeredResources, conversions);
   }
 
   /**
@@ -429,16 +358,7 @@ export class AllocatorEngine {
 
   /** The synchronous core of `updateAvailable`. */
   applyAvailable(agentId: string, operations: readonly OfferOperation[]): void {
-    const state = this.state;
-    const agent = state.agents.get(agentId);
-    if (agent === undefined) throw new OperationError('updateAvailable', `unknown agent ${agentId}`);
-    let available = agent.available;
-    let total = agent.total;
-    for (const op of operations) {
-      available = applyOperation(available, op, { checkpointed: total });
-      total = applyOperation(total, op, { checkpointed: total });
-    }
-    state.updateAgentTotal(agent, total);
+    applyAvailable(this.state, agentId, operations);
   }
 
   /** A new maintenance schedule for the agent: drops inverse-offer filters there and runs a cycle for it. */

@@ -4,7 +4,8 @@
  * and each one that applies gives a machine-readable code and a sentence.
  */
 import type { AllocatorEngine } from './engine.ts';
-import { stripIncapableResources, type SkipCode } from './cycle.ts';
+import { stripIncapableResources } from './offer-rules.ts';
+import type { SkipCode } from './cycle-record.ts';
 
 export type ReasonCode =
   | 'offered'

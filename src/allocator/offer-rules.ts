@@ -1,0 +1,84 @@
+/**
+ * Small rules the cycle applies per (agent, role, framework), kept apart from the cycle's
+ * control flow: capability stripping, which resources count against quota, and the views a
+ * policy sees.
+ */
+import type { Resources } from '../resources/index.ts';
+import type { FrameworkView } from '../policy/index.ts';
+import type { FrameworkState } from './framework.ts';
+import type { Quantities } from './quantities.ts';
+import type { AllocatorState } from './state.ts';
+
+export function shuffle<T>(items: T[], random: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = items[i]!;
+    items[i] = items[j]!;
+    items[j] = t;
+  }
+  return items;
+}
+
+export function isQuotaScalar(r: { type: string; reservations: readonly unknown[]; revocable?: boolean }): boolean {
+  return r.type === 'SCALAR' && r.reservations.length === 0 && r.revocable !== true;
+}
+
+export const EMPTY_QUANTITIES: Quantities = new Map();
+
+/** The names of `resources` when all of them are unreserved non-revocable scalars, else undefined. */
+export function plainScalarNames(resources: Resources): string[] | undefined {
+  const names: string[] = [];
+  for (const r of resources) {
+    if (!isQuotaScalar(r) || r.disk !== undefined) return undefined;
+    if (!names.includes(r.name)) names.push(r.name);
+  }
+  return names.sort();
+}
+
+
+export function isOwnReservation(r: { reservations: readonly { role: string }[] }, role: string): boolean {
+  const n = r.reservations.length;
+  return n > 0 && r.reservations[n - 1]!.role === role;
+}
+
+export function ancestorsOf(role: string): string[] {
+  const out: string[] = [];
+  for (let i = role.length - 1; i >= 0; i--) if (role.charCodeAt(i) === 47) out.push(role.slice(0, i));
+  return out;
+}
+
+export function scalarMilli(q: ReadonlyMap<string, number>): Quantities {
+  const out: Quantities = new Map();
+  for (const [name, amount] of q) {
+    const milli = Math.round(amount * 1000);
+    if (milli > 0) out.set(name, milli);
+  }
+  return out;
+}
+
+/** Mesos `stripIncapableResources`: shared, revocable and refined reservations need capabilities. */
+export function stripIncapableResources(resources: Resources, framework: FrameworkState): Resources {
+  const shared = framework.has('SHARED_RESOURCES');
+  const revocable = framework.has('REVOCABLE_RESOURCES');
+  const refinement = framework.has('RESERVATION_REFINEMENT');
+  if (shared && revocable && refinement) return resources;
+  return resources.filter((r) => (shared || r.shared !== true) && (revocable || r.revocable !== true) && (refinement || r.reservations.length <= 1));
+}
+
+export function frameworkView(state: AllocatorState, framework: FrameworkState): FrameworkView {
+  return {
+    id: framework.id,
+    ...(framework.info.name === undefined ? {} : { name: framework.info.name }),
+    roles: framework.roles,
+    capabilities: framework.capabilities,
+    ...(framework.info.principal === undefined ? {} : { principal: framework.info.principal }),
+    get allocation(): ReadonlyMap<string, Resources> {
+      const out = new Map<string, Resources>();
+      for (const agent of state.agents.values()) {
+        const held = agent.offeredOrAllocated().get(framework.id);
+        if (held !== undefined) out.set(agent.id, held);
+      }
+      return out;
+    },
+  };
+}
