@@ -22,6 +22,14 @@ export interface CycleFigure {
   readonly cyclesMs: readonly number[];
   readonly offers: readonly number[];
   readonly heapMB: number;
+  /** Peak resident set size of the process seen after any timed cycle so far. */
+  readonly peakRssMB: number;
+}
+
+let peakRss = 0;
+function notePeak(): number {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  return peakRss / 2 ** 20;
 }
 
 function median(xs: readonly number[]): number {
@@ -53,6 +61,7 @@ function timedCycle(engine: AllocatorEngine, clock: { now: number }): { ms: numb
   const start = process.hrtime.bigint();
   const result = engine.allocate(clock.now);
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  notePeak();
   let offers = 0;
   for (const byRole of result.offers.values()) for (const byAgent of byRole.values()) offers += byAgent.size;
   return { ms, offers, result };
@@ -74,7 +83,7 @@ export function declineOffers(agents: number, frameworks: number, rounds: number
     offers.push(cycle.offers);
     last = cycle.result;
   }
-  return { name: 'DeclineOffers', agents, frameworks, cyclesMs, offers, heapMB: process.memoryUsage().heapUsed / 2 ** 20 };
+  return { name: 'DeclineOffers', agents, frameworks, cyclesMs, offers, heapMB: process.memoryUsage().heapUsed / 2 ** 20, peakRssMB: notePeak() };
 }
 
 export function suppressOffers(agents: number, frameworks: number): CycleFigure {
@@ -92,7 +101,7 @@ export function suppressOffers(agents: number, frameworks: number): CycleFigure 
     offers.push(cycle.offers);
     last = cycle.result;
   }
-  return { name: 'SuppressOffers', agents, frameworks, cyclesMs, offers, heapMB: process.memoryUsage().heapUsed / 2 ** 20 };
+  return { name: 'SuppressOffers', agents, frameworks, cyclesMs, offers, heapMB: process.memoryUsage().heapUsed / 2 ** 20, peakRssMB: notePeak() };
 }
 
 export function largeAndSmallQuota(smallRoles: number, largeRoles: number): CycleFigure {
@@ -115,11 +124,12 @@ export function largeAndSmallQuota(smallRoles: number, largeRoles: number): Cycl
   engine.resume();
   const first = timedCycle(engine, clock);
   const second = timedCycle(engine, clock);
-  return { name: 'LargeAndSmallQuota', agents, frameworks: roles.length, cyclesMs: [first.ms, second.ms], offers: [first.offers, second.offers], heapMB: process.memoryUsage().heapUsed / 2 ** 20 };
+  return { name: 'LargeAndSmallQuota', agents, frameworks: roles.length, cyclesMs: [first.ms, second.ms], offers: [first.offers, second.offers], heapMB: process.memoryUsage().heapUsed / 2 ** 20, peakRssMB: notePeak() };
 }
 
 export function formatFigure(f: CycleFigure): string {
   const ms = f.cyclesMs;
   return `${f.name.padEnd(18)} ${String(f.agents).padStart(6)} agents × ${String(f.frameworks).padStart(5)} frameworks: ` +
-    `median ${median(ms).toFixed(1)} ms, max ${Math.max(...ms).toFixed(1)} ms per cycle over ${ms.length} cycles (${f.offers.join('/')} offers), heap ${f.heapMB.toFixed(0)} MB`;
+    `${ms.length === 2 ? `${ms[0]!.toFixed(1)} ms then ${ms[1]!.toFixed(1)} ms` : `median ${median(ms).toFixed(1)} ms, max ${Math.max(...ms).toFixed(1)} ms per cycle over ${ms.length} cycles`} ` +
+    `(${f.offers.join('/')} offers), heap ${f.heapMB.toFixed(0)} MB, peak RSS ${f.peakRssMB.toFixed(0)} MB`;
 }

@@ -19,7 +19,8 @@ export class AgentState {
   private sharedValue: Resources;
   private hasGpuValue: boolean;
   private readonly offeredOrAllocatedByFramework = new Map<string, Resources>();
-  private totalOfferedOrAllocatedValue = Resources.EMPTY;
+  /** Sum of `offeredOrAllocatedByFramework`, computed when asked (offers and declines do not need it). */
+  private totalOfferedOrAllocatedValue: Resources | undefined = Resources.EMPTY;
   private availableValue = Resources.EMPTY;
   /** Per-cycle cache of `available.allocatableTo(role)`; cleared whenever `available` changes. */
   private allocatableCache = new Map<string, Resources>();
@@ -49,6 +50,11 @@ export class AgentState {
     return this.availableValue;
   }
   get totalOfferedOrAllocated(): Resources {
+    if (this.totalOfferedOrAllocatedValue === undefined) {
+      let total = Resources.EMPTY;
+      for (const held of this.offeredOrAllocatedByFramework.values()) total = total.plus(held);
+      this.totalOfferedOrAllocatedValue = total;
+    }
     return this.totalOfferedOrAllocatedValue;
   }
   get hasGpu(): boolean {
@@ -72,7 +78,7 @@ export class AgentState {
     const rest = held.minus(resources);
     if (rest.isEmpty()) this.offeredOrAllocatedByFramework.delete(frameworkId);
     else this.offeredOrAllocatedByFramework.set(frameworkId, rest);
-    this.totalOfferedOrAllocatedValue = this.totalOfferedOrAllocatedValue.minus(resources);
+    this.totalOfferedOrAllocatedValue = undefined;
     // total − (used − r) = available + r when r was in use; shared resources need the full formula.
     if (this.sharedValue.isEmpty()) this.setAvailable(this.availableValue.plus(resources.unallocate()));
     else this.updateAvailable();
@@ -85,7 +91,7 @@ export class AgentState {
   decreaseAvailable(frameworkId: string, resources: Resources, fromAvailable = false): void {
     if (resources.isEmpty()) return;
     this.offeredOrAllocatedByFramework.set(frameworkId, (this.offeredOrAllocatedByFramework.get(frameworkId) ?? Resources.EMPTY).plus(resources));
-    this.totalOfferedOrAllocatedValue = this.totalOfferedOrAllocatedValue.plus(resources);
+    this.totalOfferedOrAllocatedValue = undefined;
     // total − (used + r) = available − r when r came out of available.
     if (fromAvailable && this.sharedValue.isEmpty()) this.setAvailable(this.availableValue.minus(resources.unallocate()));
     else this.updateAvailable();
@@ -153,7 +159,7 @@ export class AgentState {
   }
 
   private updateAvailable(): void {
-    const used = this.totalOfferedOrAllocatedValue.unallocate();
+    const used = this.totalOfferedOrAllocated.unallocate();
     this.availableValue = this.sharedValue.isEmpty()
       ? this.totalValue.minus(used)
       : this.totalValue.nonShared().minus(used.nonShared()).plus(this.sharedValue);

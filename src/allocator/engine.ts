@@ -405,8 +405,9 @@ export class AllocatorEngine {
     const roles = [...resources.allocations().keys()];
     if (roles.length !== 1) throw new AllocatorError(`recoverResources needs resources of exactly one allocation role, got ${roles.length}`);
     const role = roles[0]!;
-    if (!agent.totalOfferedOrAllocated.contains(resources)) {
-      throw new AllocatorError(`recoverResources: ${resources} are not offered or allocated on agent ${agentId}`);
+    // Mesos CHECKs that the framework holds them there (Slave::increaseAvailable).
+    if (!(agent.offeredOrAllocated().get(frameworkId)?.contains(resources) ?? false)) {
+      throw new AllocatorError(`recoverResources: ${resources} are not offered or allocated to framework ${frameworkId} on agent ${agentId}`);
     }
     agent.increaseAvailable(frameworkId, resources);
     if (state.frameworkSorters.get(role)?.contains(frameworkId) === true) state.untrackAllocated(agentId, frameworkId, resources);
