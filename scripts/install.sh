@@ -10,5 +10,9 @@ if ! need node || ! need npm; then
   exit 1
 fi
 
+# The native bridge's build tools and libnode (Node 18, embeddable), unpacked into .deps/libnode.
+bash scripts/install-libnode.sh
+
 npm ci --no-audit --no-fund
 npm run build
+npm run build:native

@@ -1,0 +1,55 @@
+// PolicyRuntime: an embedded Node runtime, on its own thread, serving one policy bundle.
+//
+//   auto started = PolicyRuntime::Start({.bundle = "/etc/mesos/policy.js", .log = my_log});
+//   if (!started.runtime) fail(started.error);
+//   Result r = started.runtime->Call("allocate", payload, std::chrono::milliseconds(50));
+//
+// Call() may be used from any number of host threads at once; each blocks until the answer or its
+// deadline. A call still running at its deadline is interrupted (TerminateExecution) and the
+// runtime keeps serving. Destroying the runtime stops it; calls still waiting get kUnavailable.
+// Calls must not race with the destructor (the host stops calling first).
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "execution_control.h"
+#include "request_queue.h"
+#include "result.h"
+#include "runtime_options.h"
+
+namespace mesos_policy::bridge {
+
+class PolicyRuntime {
+  struct Key {};  // only Start() constructs
+
+ public:
+  struct Started {
+    std::unique_ptr<PolicyRuntime> runtime;  // null when start-up failed
+    std::string error;                       // why it failed
+  };
+
+  // Starts the runtime and loads the bundle; returns once it serves or has failed.
+  static Started Start(RuntimeOptions options);
+
+  PolicyRuntime(Key, RuntimeOptions options);
+  ~PolicyRuntime();
+  PolicyRuntime(const PolicyRuntime&) = delete;
+  PolicyRuntime& operator=(const PolicyRuntime&) = delete;
+
+  // Calls the bundle's handle(method, payload). Blocks the calling thread.
+  Result Call(std::string method, std::string payload, std::chrono::milliseconds deadline);
+
+  // False once the runtime has stopped serving (it will not start again by itself).
+  bool serving() { return queue_.open(); }
+
+ private:
+  const RuntimeOptions options_;
+  RequestQueue queue_;
+  ExecutionControl control_;
+  std::thread thread_;  // the loop thread; last, so it is joined before the rest goes
+};
+
+}  // namespace mesos_policy::bridge
