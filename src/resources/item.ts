@@ -6,7 +6,7 @@
  * items have the same identity when their metas are the same object or have equal keys.
  */
 import { ResourceError } from './errors.ts';
-import { formatMilli, MAX_SCALAR } from './scalar.ts';
+import { formatMilli, MAX_MILLI, MAX_SCALAR } from './scalar.ts';
 import { rangesContain, rangesDifference, rangesEqual, rangesUnion, type Range } from './ranges.ts';
 import { setContains, setDifference, setEqual, setUnion } from './sets.ts';
 import type { DiskInfo, Label, ReservationInfo, Resource, ValueType } from './types.ts';
@@ -50,7 +50,7 @@ function identityKey(meta: ItemMeta): string {
 
 /** Sums stay exact integers of thousandths; past 2^53 they would silently lose precision. */
 export function checkedSum(name: string, milli: number): number {
-  if (milli > Number.MAX_SAFE_INTEGER) throw new ResourceError(`the sum of '${name}' exceeds ${MAX_SCALAR} (scalars are exact only up to 2^53 thousandths)`);
+  if (milli > MAX_MILLI) throw new ResourceError(`the sum of '${name}' exceeds ${MAX_SCALAR} (the largest exact scalar)`);
   return milli;
 }
 

@@ -5,8 +5,12 @@
  */
 export const SCALAR_SCALE = 1000;
 
-/** Largest scalar whose fixed-point form is still an exact JavaScript integer. */
-export const MAX_SCALAR = Math.floor(Number.MAX_SAFE_INTEGER / SCALAR_SCALE);
+/**
+ * Largest fixed-point value: 2^50 thousandths, well inside exact JavaScript integers and small
+ * enough that milli → decimal text → milli always comes back exactly (at 2^53 it can be off by one).
+ */
+export const MAX_MILLI = 2 ** 50;
+export const MAX_SCALAR = MAX_MILLI / SCALAR_SCALE;
 
 /** Mesos's convertToFixed for non-negative values (Math.round == llround there). */
 export function toMilli(value: number): number {
@@ -30,6 +34,6 @@ export function scalarProblem(value: number): string | undefined {
   if (!Number.isFinite(value)) return 'scalar value must be a finite number';
   if (value < 0) return 'invalid scalar, value < 0';
   if (value !== 0 && toMilli(value) === 0) return 'invalid scalar, value <= 0 (rounds to zero at three decimals)';
-  if (value > MAX_SCALAR) return `scalar value too large (maximum ${MAX_SCALAR})`;
+  if (toMilli(value) > MAX_MILLI) return `scalar value too large (maximum ${MAX_SCALAR})`;
   return undefined;
 }

@@ -5,7 +5,7 @@
  * input, however long, takes super-linear time.
  */
 import { coalesceRanges, type Range } from './ranges.ts';
-import { MAX_SCALAR } from './scalar.ts';
+import { MAX_MILLI, MAX_SCALAR } from './scalar.ts';
 import { sortedUnique } from './sets.ts';
 
 export type ParsedValue =
@@ -123,7 +123,7 @@ export function parseValue(raw: string): ParsedValue {
   if (brace > 0) throw new ValueSyntaxError("unexpected '{' found");
   const scalar = decimal(s);
   if (scalar !== undefined) {
-    if (scalar > MAX_SCALAR) throw new ValueSyntaxError(`scalar value too large (maximum ${MAX_SCALAR})`);
+    if (Math.round(scalar * 1000) > MAX_MILLI) throw new ValueSyntaxError(`scalar value too large (maximum ${MAX_SCALAR})`);
     return { type: 'SCALAR', scalar };
   }
   return { type: 'TEXT', text: s };

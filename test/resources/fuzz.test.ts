@@ -55,7 +55,7 @@ const DIGITS = '0123456789'.split('');
 // The syntax of --resources and --attributes, plus numbers at the edges of what is exact.
 const SYNTAX = ['(', ')', '[', ']', '{', '}', ':', ';', ',', '-', '.', '*', '/', 'e', '+', ' ', '\n', ...DIGITS];
 const NAMES = ['cpus', 'mem', 'disk', 'ports', 'bugs', 'rack', 'zone'];
-const NUMBERS = ['9007199254740', '9007199254740.999', '9007199254741', '9007199254740991', '9007199254740992', '1e400', '0.0005', '0.0004', '1.5123'];
+const NUMBERS = ['1125899906842.624', '1125899906842.625', '1125899906842', '9007199254740', '9007199254740.999', '9007199254741', '9007199254740991', '9007199254740992', '1e400', '0.0005', '0.0004', '1.5123'];
 const ROLE_WORDS = ['a', 'prod', 'a/b', '*', '.', '..', '-a', 'a b'];
 
 /** Strings over the syntax alphabet, tokens rather than characters so that names and numbers appear. */
@@ -179,7 +179,9 @@ test('parseAttributes: random text succeeds or throws ResourceError; results rou
 
 // Inputs the random generators reach only rarely, checked every time.
 const EDGES = [
-  'cpus:9007199254740;cpus:1', // a sum above the largest exact scalar
+  'cpus:9007199254740;cpus:1',
+  'cpus:1125899906842.624;cpus:0.001', // a sum above the largest exact scalar
+  'cpus:1125899906842;cpus:0.624',
   'cpus:9007199254740.999',
   'ports:[0-9007199254740991];ports:[9007199254740991-9007199254740991]',
   'ports:[0-9007199254740992]',
