@@ -20,6 +20,7 @@
  */
 import type { Resources } from '../../resources/index.ts';
 import { toMilli } from './pool.ts';
+import type { SiblingOrder } from './sibling-order.ts';
 import { SorterError } from './sorter.ts';
 
 /**
@@ -50,11 +51,23 @@ export class SorterNode {
   inOrder = false;
   keyShare = 0;
   keyCount = 0;
-  ordered: SorterNode[] = [];
-  /** Active leaves below an internal node, as of the DRF sorter's last flattening. */
+  ordered: SiblingOrder | undefined;
+  /** Active leaves below an internal node (kept up to date by the DRF sorter). */
   activeLeaves = 0;
-  /** Whether all of `ordered` are active leaves, as of the same flattening. */
+  /** This leaf is counted in its ancestors' `activeLeaves`. */
+  countedActive = false;
+  /** Whether all of `ordered` are active leaves, as of the DRF sorter's last flattening. */
   onlyActiveLeaves = false;
+  /**
+   * The DRF sorter's `order()` reader that last passed this node (its token), and for an internal
+   * node how many of its active leaves that reader has yielded.
+   */
+  yieldToken = 0;
+  yieldedLeaves = 0;
+  /** Where the node was last seen in its parent's `ordered`, valid while that order's version is `slotVersion`. */
+  slotVersion = 0;
+  slotChunk = 0;
+  slotIndex = 0;
 
   constructor(
     /** The edge label from the parent; `.` for a virtual leaf. */
@@ -101,6 +114,48 @@ function addScalars(quantities: Map<string, number>, resources: Resources, sign:
 function hasShared(resources: Resources): boolean {
   for (const r of resources) if (r.shared === true) return true;
   return false;
+}
+
+/** The non-shared scalars of some resources as (name, thousandths) pairs, and whether any is shared. */
+interface ScalarDelta {
+  readonly names: readonly string[];
+  readonly milli: readonly number[];
+  readonly shared: boolean;
+}
+
+// The delta of the last resources seen: an allocation updates every node on a path, and the engine
+// hands the same (immutable) object to the role sorter and then to the role's framework sorter.
+let lastResources: Resources | undefined;
+const lastDelta = { names: [] as string[], milli: [] as number[], shared: false };
+
+/** The delta of `resources`, valid until the next call. */
+function deltaOf(resources: Resources): ScalarDelta {
+  if (resources === lastResources) return lastDelta;
+  const { names, milli } = lastDelta;
+  names.length = 0;
+  milli.length = 0;
+  let shared = false;
+  for (const r of resources) {
+    if (r.shared === true) shared = true;
+    else if (r.type === 'SCALAR') {
+      names.push(r.name);
+      milli.push(toMilli(r.scalar!));
+    }
+  }
+  lastDelta.shared = shared;
+  lastResources = resources;
+  return lastDelta;
+}
+
+/** `addScalars` with a precomputed delta (the same updates, in the same order). */
+function addDelta(quantities: Map<string, number>, delta: ScalarDelta, sign: 1 | -1): void {
+  const { names, milli } = delta;
+  for (let k = 0; k < names.length; k++) {
+    const name = names[k]!;
+    const next = (quantities.get(name) ?? 0) + sign * milli[k]!;
+    if (next === 0) quantities.delete(name);
+    else quantities.set(name, next);
+  }
 }
 
 /** Shared resources join the node's holdings; a scalar one adds quantity only if not already held there. */
@@ -245,10 +300,11 @@ export class ClientTree {
     const held = leaf.resources!;
     const before = held.get(agentId);
     setOrDelete(held, agentId, before === undefined ? resources : before.plus(resources));
-    const shared = hasShared(resources) ? resources.shared() : undefined;
+    const delta = deltaOf(resources);
+    const shared = delta.shared ? resources.shared() : undefined;
     for (let node: SorterNode | undefined = leaf; node !== undefined; node = node.parent) {
       node.count++;
-      addScalars(node.quantities, resources, 1);
+      addDelta(node.quantities, delta, 1);
       if (shared !== undefined) addShared(node, agentId, shared);
     }
   }
@@ -256,9 +312,10 @@ export class ClientTree {
   unallocate(leaf: SorterNode, agentId: string, resources: Resources): void {
     const before = this.heldOn(leaf, agentId, resources);
     setOrDelete(leaf.resources!, agentId, before.minus(resources));
-    const shared = hasShared(resources) ? resources.shared() : undefined;
+    const delta = deltaOf(resources);
+    const shared = delta.shared ? resources.shared() : undefined;
     for (let node: SorterNode | undefined = leaf; node !== undefined; node = node.parent) {
-      addScalars(node.quantities, resources, -1);
+      addDelta(node.quantities, delta, -1);
       if (shared !== undefined) subtractShared(node, agentId, shared);
     }
   }

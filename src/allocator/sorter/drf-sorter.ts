@@ -8,53 +8,52 @@
  *   strings, so `framework10` comes before `framework2`;
  * - `sort()` walks the tree in that order and returns the active leaves.
  *
- * Performance (the engine calls `sort()` for every agent and `allocated()` after every offer):
- * each internal node keeps its active leaves and internal children sorted, positioned by the key
- * they were last given. An allocation changes the keys of the nodes on one path only, so each of
- * those moves to its new place by binary search; no other share is recomputed. The flattened
- * order is kept too: a node that moves takes its contiguous block of clients with it, so `sort()`
- * after an allocation costs a copy of the array, not a walk of the tree. Structural changes (add,
- * remove, activate, deactivate) re-position one node and re-flatten on the next `sort()`. Only a
- * change of the pool (agents added or removed), which changes every share, marks the tree dirty:
- * the next `sort()` recomputes and sorts everything once, as Mesos does.
+ * Performance (the engine reads the order for every agent and calls `allocated()` after every
+ * offer): each internal node keeps its active leaves and internal children sorted (a chunked list,
+ * sibling-order.ts), positioned by the key they were last given. An allocation changes the keys of
+ * the nodes on one path only, so each of those moves to its new place by binary search and a short
+ * shift; no other share is recomputed. Only a change of the pool (agents added or removed), which
+ * changes every share, marks the tree dirty: the next `sort()` or `order()` recomputes and sorts
+ * everything once, as Mesos does.
+ *
+ * Reading the order:
+ * - `sort()` returns an array. The flattened order is kept while `sort()` is what is used: a node
+ *   that moves takes its contiguous block of clients with it, so `sort()` after an allocation costs
+ *   a copy of the array (one that was handed out is never changed), not a walk of the tree.
+ *   Structural changes (add, remove, activate, deactivate) re-flatten on the next `sort()`. Once
+ *   `order()` is used instead, the flattened order is dropped rather than kept up to date.
+ * - `order()` (what the engine uses) builds nothing: a reader walks the tree in pre-order, one
+ *   client at a time, and yields exactly what `sort()` would have returned when `order()` was
+ *   called, whatever happens to the sorter while it is read. Why that holds:
+ *   - the pre-order of two leaves is decided, at their lowest common ancestor, by the order of the
+ *     two children whose subtrees hold them. Moving a node X among its siblings therefore changes
+ *     the relative order of two leaves only if one of them lies in X's subtree;
+ *   - so when every active leaf of X's subtree has been read (a leaf: it was yielded; an internal
+ *     node: the count of its leaves yielded equals its count of active leaves), the move cannot
+ *     change the order of the leaves still to read, and the reader lets it happen: it reads on in
+ *     the live tree and skips the leaves it has yielded when it meets them again further on;
+ *   - otherwise, before X moves, the reader copies the order of X's parent's children (not the
+ *     whole order) and from then on reads that parent's children in the copy;
+ *   - by induction the leaves not read yet keep, for the reader, the order they had at the start,
+ *     and the next leaf it yields is always the first of them;
+ *   - an allocation during a role's visit goes to the framework just read, and moves only it and
+ *     its ancestors. In a flat tree (the frameworks of a role) that is always a leaf already read,
+ *     so the reader copies nothing; in a hierarchy an ancestor with leaves still to read makes the
+ *     reader copy that ancestor's parent's list of children;
+ *   - add, remove, activate, deactivate and a change of the pool make the reader copy the rest of
+ *     the order first (it then reads the copy); so does a new `order()` (the sorter follows one
+ *     unfinished reader). A reader that was finished, broken out of or returned is forgotten.
  */
 import type { Resources } from '../../resources/index.ts';
 import type { SorterNode } from './client-tree.ts';
-import { SorterError, type SorterOptions } from './sorter.ts';
+import { before, compare, SiblingOrder } from './sibling-order.ts';
+import type { SorterOptions } from './sorter.ts';
 import { checkWeight, TreeSorter } from './tree-sorter.ts';
-
-/** Mesos's DRF order between siblings, on the keys the nodes were positioned with. */
-function before(a: SorterNode, b: SorterNode): boolean {
-  if (a.keyShare !== b.keyShare) return a.keyShare < b.keyShare;
-  if (a.keyCount !== b.keyCount) return a.keyCount < b.keyCount;
-  return a.name < b.name;
-}
-
-function compare(a: SorterNode, b: SorterNode): number {
-  return before(a, b) ? -1 : before(b, a) ? 1 : 0;
-}
-
-/** The first index in [lo, hi) whose node does not come before `node`. */
-function lowerBound(nodes: readonly SorterNode[], node: SorterNode, lo: number, hi: number): number {
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (before(nodes[mid]!, node)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Where `node` sits, found by its (unchanged) key. */
-function locate(nodes: readonly SorterNode[], node: SorterNode): number {
-  const i = lowerBound(nodes, node, 0, nodes.length);
-  if (nodes[i] !== node) throw new SorterError(`DRF sorter order is corrupt: '${node.path}' is not where its key says`);
-  return i;
-}
 
 // Plain loops rather than splice/copyWithin: V8 runs copyWithin generically on object arrays,
 // which made an allocation among a thousand siblings about fifteen times slower.
 
-/** Moves `nodes[from]` to index `to`, shifting the ones in between by one. */
+/** Moves `items[from]` to index `to`, shifting the ones in between by one. */
 function moveTo<T>(items: T[], from: number, to: number): void {
   if (from === to) return;
   const distance = to > from ? to - from : from - to;
@@ -70,15 +69,181 @@ function moveTo<T>(items: T[], from: number, to: number): void {
   items.splice(to, 0, item!);
 }
 
-function insertSorted(nodes: SorterNode[], node: SorterNode): void {
-  const i = lowerBound(nodes, node, 0, nodes.length);
-  nodes.push(node);
-  moveTo(nodes, nodes.length - 1, i);
+/** How many clients a node contributes to the flattened order. */
+function size(node: SorterNode): number {
+  return node.kind === 'active' ? 1 : node.activeLeaves;
 }
 
-function removeAt(nodes: SorterNode[], i: number): void {
-  moveTo(nodes, i, nodes.length - 1);
-  nodes.pop();
+/** The clients of the nodes at positions [from, to) of `order`. */
+function sumSizes(order: SiblingOrder, from: number, to: number): number {
+  let total = 0;
+  let offset = 0;
+  for (const chunk of order.chunks) {
+    if (offset >= to) break;
+    const end = offset + chunk.length;
+    if (end > from) {
+      const last = Math.min(end, to) - offset;
+      for (let i = Math.max(from - offset, 0); i < last; i++) total += size(chunk[i]!);
+    }
+    offset = end;
+  }
+  return total;
+}
+
+// The order() reader's walk. A leaf it has yielded carries its token; an internal node carries the
+// token and how many of its active leaves were yielded (see markRead).
+
+/** Whether every active leaf of `node`'s subtree was yielded by the reader with `token`. */
+function fullyRead(node: SorterNode, token: number): boolean {
+  if (node.kind !== 'internal') return node.yieldToken === token;
+  return node.activeLeaves === 0 || (node.yieldToken === token && node.yieldedLeaves === node.activeLeaves);
+}
+
+function markRead(leaf: SorterNode, token: number): void {
+  leaf.yieldToken = token;
+  for (let n = leaf.parent; n !== undefined && n.parent !== undefined; n = n.parent) {
+    if (n.yieldToken !== token) {
+      n.yieldToken = token;
+      n.yieldedLeaves = 0;
+    }
+    n.yieldedLeaves++;
+  }
+}
+
+/** Which `order()` reader the sorter follows; shared by the sorter and its readers. */
+interface Following {
+  reader: OrderReader | undefined;
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+
+/**
+ * What `DRFSorter.order()` returns. It walks the sorter's tree in pre-order as the reader sees it:
+ * the children of an internal node in the live order, or in a copy of the order they had when the
+ * reader started, taken (by `keepOrderOf`) before the first change that would have reordered
+ * children with leaves still to read. Either way the leaves not read yet come in the order they had
+ * when the reader started (see the DRFSorter comment).
+ */
+class OrderReader implements IterableIterator<string> {
+  /** While following the tree: the leaf to yield next. */
+  private pending: SorterNode | undefined;
+  /** Internal nodes whose children are read in a copy of their order (one chunk). */
+  private kept: Map<SorterNode, SorterNode[][]> | undefined;
+  /** Once frozen: the rest of the order, copied before a change of the tree's shape or of the pool. */
+  private rest: string[] | undefined;
+  private at = 0;
+
+  constructor(
+    private readonly following: Following,
+    readonly token: number,
+    root: SorterNode,
+  ) {
+    this.pending = this.firstUnread(root, 0, 0);
+    if (this.pending !== undefined) following.reader = this;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  next(): IteratorResult<string> {
+    const rest = this.rest;
+    if (rest !== undefined) return this.at < rest.length ? { value: rest[this.at++]!, done: false } : DONE;
+    const leaf = this.pending;
+    if (leaf === undefined) return DONE;
+    markRead(leaf, this.token);
+    // Found now, while `leaf` is still where its key says: the caller may allocate to it next.
+    const next = this.nextUnread(leaf);
+    this.pending = next;
+    if (next === undefined) this.release();
+    return { value: leaf.client, done: false };
+  }
+
+  return(): IteratorResult<string> {
+    this.release();
+    this.pending = undefined;
+    this.kept = undefined;
+    this.rest = undefined;
+    return DONE;
+  }
+
+  /** A child of `parent` with leaves still to read is about to move: read `parent`'s children in a copy. */
+  keepOrderOf(parent: SorterNode): void {
+    this.kept ??= new Map();
+    if (!this.kept.has(parent)) this.kept.set(parent, [([] as SorterNode[]).concat(...parent.ordered!.chunks)]);
+  }
+
+  /** The tree's shape or the pool is about to change: copy the rest of the order now. */
+  freeze(root: SorterNode): void {
+    const rest: string[] = [];
+    if (this.pending !== undefined) this.collectUnread(root, rest);
+    this.pending = undefined;
+    this.kept = undefined;
+    this.rest = rest;
+    this.at = 0;
+  }
+
+  private release(): void {
+    if (this.following.reader === this) this.following.reader = undefined;
+  }
+
+  /** The first leaf not read yet below `parent`, in pre-order, from chunk `c`, index `i` of its children on. */
+  private firstUnread(parent: SorterNode, c: number, i: number): SorterNode | undefined {
+    const kept = this.kept === undefined ? undefined : this.kept.get(parent);
+    const chunks = kept ?? parent.ordered?.chunks;
+    if (chunks === undefined) return undefined;
+    const token = this.token;
+    for (; c < chunks.length; c++, i = 0) {
+      const chunk = chunks[c]!;
+      for (; i < chunk.length; i++) {
+        const child = chunk[i]!;
+        if (child.kind !== 'internal') {
+          if (child.yieldToken !== token) {
+            if (kept === undefined) parent.ordered!.remember(child, c, i);
+            return child;
+          }
+        } else if (!fullyRead(child, token)) {
+          const leaf = this.firstUnread(child, 0, 0);
+          if (leaf !== undefined) return leaf;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** The first leaf not read yet after `leaf`, in pre-order. */
+  private nextUnread(leaf: SorterNode): SorterNode | undefined {
+    for (let n = leaf; n.parent !== undefined; n = n.parent) {
+      const parent = n.parent;
+      const kept = this.kept === undefined ? undefined : this.kept.get(parent);
+      let found: SorterNode | undefined;
+      if (kept !== undefined) {
+        found = this.firstUnread(parent, 0, kept[0]!.indexOf(n) + 1);
+      } else {
+        const order = parent.ordered!;
+        order.locate(n);
+        found = this.firstUnread(parent, order.c, order.i + 1);
+      }
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  /** The leaves below `node` not read yet, in pre-order. */
+  private collectUnread(node: SorterNode, out: string[]): void {
+    const chunks = (this.kept === undefined ? undefined : this.kept.get(node)) ?? node.ordered?.chunks;
+    if (chunks === undefined) return;
+    const token = this.token;
+    for (const chunk of chunks) {
+      for (const child of chunk) {
+        if (child.kind !== 'internal') {
+          if (child.yieldToken !== token) out.push(child.client);
+        } else if (!fullyRead(child, token)) {
+          this.collectUnread(child, out);
+        }
+      }
+    }
+  }
 }
 
 export class DRFSorter extends TreeSorter {
@@ -91,8 +256,12 @@ export class DRFSorter extends TreeSorter {
   private flat: string[] | undefined;
   /** `flat` was handed out by `sort()`: copy it before changing it. */
   private flatHandedOut = false;
+  /** `sort()` was called after the last `order()`: keep `flat` up to date rather than drop it. */
+  private keepFlat = true;
   /** The pool version the keys were computed for (a shared pool changes behind our back). */
   private poolVersion: number;
+  private readonly following: Following = { reader: undefined };
+  private lastToken = 0;
 
   constructor(options: SorterOptions = {}) {
     super(options);
@@ -103,25 +272,40 @@ export class DRFSorter extends TreeSorter {
   private syncPool(): void {
     if (this.poolVersion !== this.pool.version) {
       this.poolVersion = this.pool.version;
+      this.freezeReader();
       this.dirty = true;
       this.flat = undefined;
     }
   }
 
+  /** Gives the reader being followed, if any, its own copy of the rest of the order. */
+  private freezeReader(): void {
+    const reader = this.following.reader;
+    if (reader === undefined) return;
+    this.following.reader = undefined;
+    reader.freeze(this.tree.root);
+  }
+
   add(client: string): void {
+    this.freezeReader();
     this.tree.add(client);
   }
 
   remove(client: string): void {
+    this.freezeReader();
     const survivor = this.tree.remove(client);
     this.repositionPath(survivor);
   }
 
   activate(client: string): void {
+    if (this.tree.find(client).kind === 'active') return;
+    this.freezeReader();
     this.tree.setActive(client, true);
   }
 
   deactivate(client: string): void {
+    if (this.tree.find(client).kind === 'inactive') return;
+    this.freezeReader();
     this.tree.setActive(client, false);
   }
 
@@ -162,42 +346,66 @@ export class DRFSorter extends TreeSorter {
   }
 
   sort(): readonly string[] {
-    this.syncPool();
-    if (this.dirty) {
-      this.resortSubtree(this.tree.root);
-      this.dirty = false;
-    }
+    this.prepare();
     if (this.flat === undefined) {
       const out: string[] = [];
       this.collectActive(this.tree.root, out);
       this.flat = out;
     }
     this.flatHandedOut = true;
+    this.keepFlat = true;
     return this.flat;
   }
 
+  order(): IterableIterator<string> {
+    this.prepare();
+    this.freezeReader();
+    // Whoever reads the order this way does not need `flat` kept up to date on every allocation.
+    this.keepFlat = false;
+    return new OrderReader(this.following, ++this.lastToken, this.tree.root);
+  }
+
+  /** Recomputes and re-sorts everything once after the pool changed. */
+  private prepare(): void {
+    this.syncPool();
+    if (this.dirty) {
+      this.resortSubtree(this.tree.root);
+      this.dirty = false;
+    }
+  }
+
   protected placed(node: SorterNode): void {
+    this.countActive(node);
     this.flat = undefined;
     if (this.dirty) return;
     const wanted = node.kind !== 'inactive';
-    const siblings = node.parent!.ordered;
     if (wanted && !node.inOrder) {
       this.setKey(node);
-      insertSorted(siblings, node);
+      (node.parent!.ordered ??= new SiblingOrder()).insert(node);
       node.inOrder = true;
     } else if (!wanted && node.inOrder) {
-      removeAt(siblings, locate(siblings, node));
+      node.parent!.ordered!.remove(node);
       node.inOrder = false;
     }
   }
 
   protected leaving(node: SorterNode): void {
-    this.flat = undefined;
-    if (!this.dirty && node.inOrder) {
-      const siblings = node.parent!.ordered;
-      removeAt(siblings, locate(siblings, node));
+    if (node.countedActive) {
+      node.countedActive = false;
+      for (let p = node.parent; p !== undefined; p = p.parent) p.activeLeaves--;
     }
+    this.flat = undefined;
+    if (!this.dirty && node.inOrder) node.parent!.ordered!.remove(node);
     node.inOrder = false;
+  }
+
+  /** Keeps every ancestor's count of active leaves as `node` becomes or stops being one. */
+  private countActive(node: SorterNode): void {
+    const counts = node.kind === 'active';
+    if (counts === node.countedActive) return;
+    node.countedActive = counts;
+    const delta = counts ? 1 : -1;
+    for (let p = node.parent; p !== undefined; p = p.parent) p.activeLeaves += delta;
   }
 
   private setKey(node: SorterNode): void {
@@ -218,51 +426,68 @@ export class DRFSorter extends TreeSorter {
    */
   private reposition(node: SorterNode): void {
     if (this.dirty || !node.inOrder) return;
-    const siblings = node.parent!.ordered;
-    const from = locate(siblings, node);
+    const order = node.parent!.ordered!;
+    order.locate(node);
+    const c = order.c;
+    const i = order.i;
     this.setKey(node);
-    let to = from;
-    if (from > 0 && before(node, siblings[from - 1]!)) to = lowerBound(siblings, node, 0, from);
-    else if (from < siblings.length - 1 && before(siblings[from + 1]!, node)) to = lowerBound(siblings, node, from + 1, siblings.length) - 1;
-    if (to === from) return;
-    if (this.flat !== undefined) this.moveBlock(node, from, to);
-    moveTo(siblings, from, to);
-  }
-
-  /** How many clients a node contributes to the flattened order (valid while `flat` is). */
-  private static size(node: SorterNode): number {
-    return node.kind === 'active' ? 1 : node.activeLeaves;
+    const chunks = order.chunks;
+    const chunk = chunks[c]!;
+    const previous = i > 0 ? chunk[i - 1] : c > 0 ? chunks[c - 1]![chunks[c - 1]!.length - 1] : undefined;
+    const following = i + 1 < chunk.length ? chunk[i + 1] : c + 1 < chunks.length ? chunks[c + 1]![0] : undefined;
+    if ((previous === undefined || !before(node, previous)) && (following === undefined || !before(following, node))) return;
+    const reader = this.following.reader;
+    if (reader !== undefined && !fullyRead(node, reader.token)) reader.keepOrderOf(node.parent!);
+    if (this.flat !== undefined && !this.keepFlat) this.flat = undefined;
+    if (this.flat === undefined) {
+      order.removeAt(c, i);
+      order.insert(node);
+      return;
+    }
+    const from = order.indexOf(c, i);
+    const start = this.blockStart(node, from);
+    order.removeAt(c, i);
+    order.insert(node);
+    this.moveBlock(node, start, from, order.indexOf(order.c, order.i));
   }
 
   /**
-   * Moves the clients of `node` in `flat` as `node` moves from index `from` to `to` among its
-   * siblings (called before the siblings array changes). A node's clients are one contiguous block
-   * in pre-order, so this costs the siblings passed and the block, not the whole order.
+   * Where the clients of `node` (at position `from` among its siblings) start in `flat`: the
+   * clients of the siblings before it, at every level up to the root. Under a parent whose children
+   * are all active leaves that is just the position.
    */
-  private moveBlock(node: SorterNode, from: number, to: number): void {
-    const length = DRFSorter.size(node);
-    if (length === 0) return;
-    if (this.flatHandedOut) {
-      this.flat = this.flat!.slice();
-      this.flatHandedOut = false;
-    }
-    const flat = this.flat!;
-    const siblings = node.parent!.ordered;
-    // Where the block starts: clients of the siblings before it, at every level up to the root.
-    // Under a parent whose children are all active leaves that is just the index.
+  private blockStart(node: SorterNode, from: number): number {
+    const root = this.tree.root;
     let start = 0;
     for (let n = node, index = from; ; ) {
       const parent = n.parent!;
-      if (parent.onlyActiveLeaves) start += index;
-      else for (let k = 0; k < index; k++) start += DRFSorter.size(parent.ordered[k]!);
-      if (parent === this.tree.root) break;
-      index = locate(parent.parent!.ordered, parent);
+      start += parent.onlyActiveLeaves ? index : sumSizes(parent.ordered!, 0, index);
+      if (parent === root) return start;
+      const up = parent.parent!.ordered!;
+      up.locate(parent);
+      index = up.indexOf(up.c, up.i);
       n = parent;
     }
-    let passed = 0;
-    if (node.parent!.onlyActiveLeaves) passed = Math.abs(to - from);
-    else if (to > from) for (let k = from + 1; k <= to; k++) passed += DRFSorter.size(siblings[k]!);
-    else for (let k = to; k < from; k++) passed += DRFSorter.size(siblings[k]!);
+  }
+
+  /**
+   * Moves the clients of `node` in `flat` (starting at `start`) as `node` moved from position
+   * `from` to `to` among its siblings (called after the siblings changed). A node's clients are
+   * one contiguous block in pre-order, so this costs the siblings passed and the block, not the
+   * whole order.
+   */
+  private moveBlock(node: SorterNode, start: number, from: number, to: number): void {
+    const length = size(node);
+    if (length === 0 || from === to) return;
+    let flat = this.flat!;
+    const parent = node.parent!;
+    // The siblings passed sit, in the new order, between the old and the new position.
+    const passed = parent.onlyActiveLeaves ? Math.abs(to - from) : to > from ? sumSizes(parent.ordered!, from, to) : sumSizes(parent.ordered!, to + 1, from + 1);
+    if (passed === 0) return;
+    if (this.flatHandedOut) {
+      this.flat = flat = flat.slice();
+      this.flatHandedOut = false;
+    }
     if (length === 1) {
       moveTo(flat, start, to > from ? start + passed : start - passed);
       return;
@@ -283,31 +508,36 @@ export class DRFSorter extends TreeSorter {
     for (const child of node.children.values()) {
       if (child.kind === 'internal') this.resortSubtree(child);
       // A leaf that was internal while the tree was dirty may still list its old children.
-      else if (child.ordered.length > 0) child.ordered = [];
+      else if (child.ordered !== undefined) child.ordered = undefined;
       child.inOrder = child.kind !== 'inactive';
       if (!child.inOrder) continue;
       this.setKey(child);
       ordered.push(child);
     }
     ordered.sort(compare);
-    node.ordered = ordered;
+    if (node.ordered === undefined) node.ordered = SiblingOrder.of(ordered);
+    else node.ordered.reset(ordered);
   }
 
-  /** Pre-order walk: active leaves in DRF order; records each internal node's block size. */
+  /** Pre-order walk: active leaves in DRF order; records which nodes have only active leaves. */
   private collectActive(node: SorterNode, out: string[]): void {
-    const begin = out.length;
-    const ordered = node.ordered;
     let onlyLeaves = true;
-    for (let i = 0; i < ordered.length; i++) {
-      const child = ordered[i]!;
-      if (child.kind === 'active') {
-        out.push(child.client);
-      } else {
-        onlyLeaves = false;
-        this.collectActive(child, out);
+    const order = node.ordered;
+    if (order !== undefined) {
+      const chunks = order.chunks;
+      for (let c = 0; c < chunks.length; c++) {
+        const chunk = chunks[c]!;
+        for (let i = 0; i < chunk.length; i++) {
+          const child = chunk[i]!;
+          if (child.kind === 'active') {
+            out.push(child.client);
+          } else {
+            onlyLeaves = false;
+            this.collectActive(child, out);
+          }
+        }
       }
     }
-    node.activeLeaves = out.length - begin;
     node.onlyActiveLeaves = onlyLeaves;
   }
 }

@@ -82,7 +82,7 @@ export class RandomSorter extends TreeSorter {
   private relativeWeights: number[] = [];
   // Scratch space reused by every sort().
   private keys = new Float64Array(0);
-  private order = new Int32Array(0);
+  private indices = new Int32Array(0);
 
   constructor(
     private readonly random: RandomSource,
@@ -140,10 +140,10 @@ export class RandomSorter extends TreeSorter {
     const n = this.clients.length;
     if (this.keys.length < n) {
       this.keys = new Float64Array(Math.max(n, this.keys.length * 2));
-      this.order = new Int32Array(this.keys.length);
+      this.indices = new Int32Array(this.keys.length);
     }
     const keys = this.keys;
-    const order = this.order;
+    const order = this.indices;
     for (let i = 0; i < n; i++) {
       const u = this.random();
       if (!(u >= 0 && u < 1)) throw new SorterError(`the random source returned ${u}, not a number in [0, 1)`);
@@ -154,6 +154,11 @@ export class RandomSorter extends TreeSorter {
     const out = new Array<string>(n);
     for (let i = 0; i < n; i++) out[i] = this.clients[order[i]!]!;
     return out;
+  }
+
+  /** A fresh random order, as `sort()` (the same draws from the random source). */
+  order(): IterableIterator<string> {
+    return this.sort()[Symbol.iterator]();
   }
 
   protected placed(): void {

@@ -74,6 +74,19 @@ export interface Sorter {
 
   /** Active clients in the order they should be offered resources. Do not mutate the result. */
   sort(): readonly string[];
+  /**
+   * The clients `sort()` would return now, in the same order, read one at a time: what Mesos's
+   * allocator does with the vector `sort()` returns at the start of a role's visit. The order is
+   * fixed by this call, whatever happens to the sorter while it is read (an allocation to a client
+   * already read, typically). Unlike `sort()` it builds no array, so starting it and reading the
+   * first few clients cost next to nothing when only those are needed.
+   *
+   * Read it with `for … of` (breaking out ends it) or call `return()` when done early: the DRF
+   * sorter keeps track of one unfinished reader at a time, and copies for it what a change would
+   * otherwise reorder (nothing, in the usual case of allocations to clients already read in a
+   * flat tree).
+   */
+  order(): IterableIterator<string>;
   /** Whether `client` is in the sorter, active or not. */
   contains(client: string): boolean;
   /** The number of clients, active or not. */

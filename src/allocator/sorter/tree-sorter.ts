@@ -43,6 +43,7 @@ export abstract class TreeSorter implements Sorter {
   abstract addAgent(agentId: string, scalarQuantities: ReadonlyMap<string, number>): void;
   abstract removeAgent(agentId: string): void;
   abstract sort(): readonly string[];
+  abstract order(): IterableIterator<string>;
 
   allocation(client: string): ReadonlyMap<string, Resources> {
     return this.tree.find(client).resources!;
