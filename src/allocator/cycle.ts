@@ -153,7 +153,7 @@ export class Cycle {
         const outcome = this.candidate(agent, role, frameworkId, stage, unmet);
         if (outcome === 'stop') break;
         if (outcome === undefined) continue;
-        this.offer(agent, role, frameworkId, stage, outcome, unmet);
+        this.offer(agent, role, frameworkId, stage, outcome);
       }
     }
   }
@@ -162,23 +162,23 @@ export class Cycle {
   private allocateAgentByScore(agent: AgentState, roles: readonly string[], stage: AllocationStage): void {
     for (;;) {
       if (agent.available.isEmpty()) return;
-      let best: { role: string; frameworkId: string; candidate: Candidate; score: number; unmet: Quantities | undefined } | undefined;
+      let best: { role: string; frameworkId: string; candidate: Candidate; score: number } | undefined;
       for (const role of roles) {
         let unmet: Quantities | undefined;
         if (stage === 'quota-guarantees') {
           unmet = this.unmetGuarantees(role);
-          if (unmet === undefined || unmet.size === 0) continue;
+          if (unmet === undefined) continue;
         }
         for (const frameworkId of this.frameworkOrder(role, agent)) {
           const outcome = this.candidate(agent, role, frameworkId, stage, unmet);
           if (outcome === 'stop') break;
           if (outcome === undefined) continue;
           const score = this.policy.score(outcome.context ?? this.offerContext(agent, role, outcome.framework, stage, outcome.toOffer));
-          if (best === undefined || score > best.score) best = { role, frameworkId, candidate: outcome, score, unmet };
+          if (best === undefined || score > best.score) best = { role, frameworkId, candidate: outcome, score };
         }
       }
       if (best === undefined) return;
-      this.offer(agent, best.role, best.frameworkId, stage, best.candidate, best.unmet);
+      this.offer(agent, best.role, best.frameworkId, stage, best.candidate);
     }
   }
 
@@ -364,7 +364,7 @@ export class Cycle {
     return undefined;
   }
 
-  private offer(agent: AgentState, role: string, frameworkId: string, stage: AllocationStage, candidate: Candidate, unmet: Quantities | undefined): void {
+  private offer(agent: AgentState, role: string, frameworkId: string, stage: AllocationStage, candidate: Candidate): void {
     const toOffer = candidate.toOffer.allocate(role);
     let byRole = this.offers.get(frameworkId);
     if (byRole === undefined) this.offers.set(frameworkId, (byRole = new Map()));
