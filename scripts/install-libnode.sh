@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the native bridge needs to build and run on Debian 12:
-#  - build tools and libnode's runtime dependencies with apt-get install;
+# Installs what the native code needs to build and run on Debian 12:
+#  - build tools, protobuf (libprotobuf + protoc: the bridge protocol) and libnode's runtime
+#    dependencies with apt-get install;
 #  - libnode108 + libnode-dev (Node 18, the embeddable Node) unpacked into .deps/libnode.
 # libnode108 cannot be apt-installed next to a separately installed `nodejs` package (it conflicts
 # with it), so it is fetched with `apt-get download` and unpacked with `dpkg -x` into the project.
@@ -13,6 +14,7 @@ DEBS=.deps/debs
 # libnode has /usr/share/nodejs/{acorn,cjs-module-lexer,undici} compiled in: without node-acorn,
 # node-cjs-module-lexer and node-undici the first environment aborts ("Cannot load externalized builtin").
 PACKAGES=(cmake g++ pkg-config libuv1-dev libssl-dev libc-ares2 libicu72 libnghttp2-14 libbrotli1 zlib1g
+  libprotobuf-dev protobuf-compiler
   node-acorn node-cjs-module-lexer node-undici)
 
 say() { echo "install-libnode: $*"; }

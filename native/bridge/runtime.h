@@ -11,6 +11,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -41,6 +42,12 @@ class PolicyRuntime {
 
   // Calls the bundle's handle(method, payload). Blocks the calling thread.
   Result Call(std::string method, std::string payload, std::chrono::milliseconds deadline);
+
+  // The same call without blocking: `done` runs exactly once, with the answer or the failure
+  // (kTimeout at the deadline, kUnavailable when the runtime stops), on a thread of the runtime's;
+  // it must be quick and must not call back into this runtime synchronously.
+  using Callback = std::function<void(Result)>;
+  void CallAsync(std::string method, std::string payload, std::chrono::milliseconds deadline, Callback done);
 
   // False once the runtime has stopped serving (it will not start again by itself).
   bool serving() { return queue_.open(); }
