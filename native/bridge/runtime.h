@@ -52,6 +52,9 @@ class PolicyRuntime {
   // False once the runtime has stopped serving (it will not start again by itself).
   bool serving() { return queue_.open(); }
 
+  // Why it stopped serving, "" while it serves (e.g. "the policy ran out of heap (limit 256 MB)").
+  std::string stop_reason();
+
  private:
   const RuntimeOptions options_;
   RequestQueue queue_;

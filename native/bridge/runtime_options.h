@@ -2,6 +2,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,12 @@ struct RuntimeOptions {
   // Node/V8 options for the whole process (e.g. --v8-pool-size=2, --max-old-space-size=256).
   // Node is initialised once per process: only the first runtime's options take effect.
   std::vector<std::string> node_args;
+  // The policy's V8 heap budget in MiB (0: V8's default). A policy that exceeds it is stopped and
+  // the runtime stops serving with a reason (a supervisor then starts a fresh one).
+  size_t heap_mb = 0;
+  // Called once, on the runtime's thread, when the runtime stops serving on its own (out of heap,
+  // exit, event loop ended), with the reason; not called for a stop the host asked for.
+  std::function<void(const std::string& reason)> on_stop;
 };
 
 }  // namespace mesos_policy::bridge
