@@ -3,7 +3,11 @@
  * has been offered or allocated there, and what is available — total minus offered-or-allocated,
  * with shared resources always available (they may be offered while in use).
  */
-import { Resources } from '../resources/index.ts';
+import { Resources, type ResourceQuantities } from '../resources/index.ts';
+import type { FrameworkState } from './framework.ts';
+import { isAllocatable } from './min-allocatable.ts';
+import { isQuotaScalar, stripIncapableResources } from './offer-rules.ts';
+import { RoleViews, type QuotaSplit } from './role-views.ts';
 import type { AgentCapability, AgentInfo, InverseOfferStatus, Unavailability } from './types.ts';
 
 export interface Maintenance {
@@ -22,12 +26,8 @@ export class AgentState {
   /** Sum of `offeredOrAllocatedByFramework`, computed when asked (offers and declines do not need it). */
   private totalOfferedOrAllocatedValue: Resources | undefined = Resources.EMPTY;
   private availableValue = Resources.EMPTY;
-  /** Per-cycle cache of `available.allocatableTo(role)`; cleared whenever `available` changes. */
-  private allocatableCache = new Map<string, Resources>();
-  /** Indexed by the framework's capability mask (0–7), then by role. */
-  private strippedCache: Array<Map<string, Resources> | undefined> = [];
-  private minimumCache = new Map<string, boolean>();
-  private splitCache: Array<Map<string, { quota: Resources; other: Resources }> | undefined> = [];
+  /** What the cycle derives per role from `available`; invalidated whenever `available` changes. */
+  private readonly views = new RoleViews();
   maintenance: Maintenance | undefined;
 
   constructor(
@@ -93,69 +93,51 @@ export class AgentState {
     this.offeredOrAllocatedByFramework.set(frameworkId, (this.offeredOrAllocatedByFramework.get(frameworkId) ?? Resources.EMPTY).plus(resources));
     this.totalOfferedOrAllocatedValue = undefined;
     // total − (used + r) = available − r when r came out of available.
-    if (fromAvailable && this.sharedValue.isEmpty()) this.setAvailable(this.availableValue.minus(resources.unallocate()));
+    if (fromAvailable && this.sharedValue.isEmpty()) this.setAvailable(this.availableValue.minusUnallocated(resources));
     else this.updateAvailable();
   }
 
   /** `available.allocatableTo(role)`, cached until `available` changes (the cycle asks per framework). */
   allocatableTo(role: string): Resources {
-    let cached = this.allocatableCache.get(role);
-    if (cached === undefined) {
-      cached = this.availableValue.allocatableTo(role);
-      this.allocatableCache.set(role, cached);
-    }
-    return cached;
+    const view = this.views.get(role);
+    return (view.allocatable ??= this.availableValue.allocatableTo(role));
   }
 
   /**
-   * `allocatableTo(role)` without what a framework lacking capabilities cannot take (shared,
-   * revocable, refined reservations; `mask` bits 1, 2, 4 say which it has), cached likewise:
-   * frameworks of one role mostly share a mask, so the cycle computes this once per agent.
+   * `allocatableTo(role)` without what the framework cannot take for lack of capabilities (shared,
+   * revocable, refined reservations), cached likewise: frameworks of one role mostly share a
+   * capability mask, so the cycle computes this once per agent.
    */
-  allocatableFor(role: string, mask: number, strip: (r: Resources) => Resources): Resources {
-    let byRole = this.strippedCache[mask];
-    if (byRole === undefined) this.strippedCache[mask] = byRole = new Map();
-    let cached = byRole.get(role);
-    if (cached === undefined) {
-      cached = strip(this.allocatableTo(role));
-      byRole.set(role, cached);
-    }
-    return cached;
+  allocatableFor(role: string, framework: FrameworkState): Resources {
+    const view = this.views.get(role);
+    const mask = framework.resourceCapabilityMask;
+    if ((view.strippedValid & (1 << mask)) !== 0) return view.stripped[mask]!;
+    const stripped = stripIncapableResources((view.allocatable ??= this.availableValue.allocatableTo(role)), framework);
+    view.stripped[mask] = stripped;
+    view.strippedValid |= 1 << mask;
+    return stripped;
   }
 
   /** The quota-counted part (unreserved non-revocable scalars) of a stripped allocatable set, and the rest; cached like it. */
-  quotaSplit(role: string, mask: number, available: Resources, isQuotaScalar: (r: { type: string; reservations: readonly unknown[]; revocable?: boolean }) => boolean): { quota: Resources; other: Resources } {
-    let byRole = this.splitCache[mask];
-    if (byRole === undefined) this.splitCache[mask] = byRole = new Map();
-    let cached = byRole.get(role);
-    if (cached === undefined) {
-      cached = { quota: available.filter(isQuotaScalar), other: available.filter((r) => !isQuotaScalar(r)) };
-      byRole.set(role, cached);
-    }
-    return cached;
+  quotaSplit(role: string, framework: FrameworkState, available: Resources): QuotaSplit {
+    const view = this.views.get(role);
+    const mask = framework.resourceCapabilityMask;
+    if ((view.splitValid & (1 << mask)) !== 0) return view.split[mask]!;
+    const split = { quota: available.filter(isQuotaScalar), other: available.filter((r) => !isQuotaScalar(r)) };
+    view.split[mask] = split;
+    view.splitValid |= 1 << mask;
+    return split;
   }
 
   /** Whether `allocatableTo(role)` passes the global min-allocatable rule, cached like it. */
-  allocatableMeetsGlobalMinimum(role: string, check: (r: Resources) => boolean): boolean {
-    let cached = this.minimumCache.get(role);
-    if (cached === undefined) {
-      cached = check(this.allocatableTo(role));
-      this.minimumCache.set(role, cached);
-    }
-    return cached;
+  allocatableMeetsGlobalMinimum(role: string, globalMinimum: readonly ResourceQuantities[] | undefined): boolean {
+    const view = this.views.get(role);
+    return (view.meetsGlobalMinimum ??= isAllocatable((view.allocatable ??= this.availableValue.allocatableTo(role)), globalMinimum));
   }
 
   private setAvailable(available: Resources): void {
     this.availableValue = available;
-    this.clearCaches();
-  }
-
-  /** Fresh caches (replacing is cheaper than clearing, and most are empty anyway). */
-  private clearCaches(): void {
-    if (this.allocatableCache.size > 0) this.allocatableCache = new Map();
-    if (this.strippedCache.length > 0) this.strippedCache = [];
-    if (this.splitCache.length > 0) this.splitCache = [];
-    if (this.minimumCache.size > 0) this.minimumCache = new Map();
+    this.views.invalidate();
   }
 
   private updateAvailable(): void {
@@ -163,6 +145,6 @@ export class AgentState {
     this.availableValue = this.sharedValue.isEmpty()
       ? this.totalValue.minus(used)
       : this.totalValue.nonShared().minus(used.nonShared()).plus(this.sharedValue);
-    this.clearCaches();
+    this.views.invalidate();
   }
 }

@@ -15,7 +15,7 @@ import { addInto, limitsMinus, minus, scalarQuantities, subtractInto, type Quant
 import { filtersOffer } from './refuse-filter.ts';
 import type { AllocatorState } from './state.ts';
 import type { CycleRecord, SkipCode } from './cycle-record.ts';
-import { ancestorsOf, EMPTY_QUANTITIES, frameworkView, isOwnReservation, isQuotaScalar, plainScalarNames, scalarMilli, shuffle, stripIncapableResources } from './offer-rules.ts';
+import { ancestorsOf, EMPTY_QUANTITIES, frameworkView, hasRevocable, isOwnReservation, isQuotaScalar, plainScalarNames, scalarMilli, shuffle } from './offer-rules.ts';
 import type { InverseOffers, Offers } from './types.ts';
 
 interface QuotaState {
@@ -71,6 +71,7 @@ export class Cycle {
     }
     subtractInto(availableHeadroom, minus(reserved, reservedOffered));
     for (const agent of this.state.agents.values()) {
+      if (!hasRevocable(agent.available)) continue; // the usual case, checked without building anything
       const revocable = agent.available.revocable();
       if (!revocable.isEmpty()) subtractInto(availableHeadroom, scalarQuantities(revocable.scalars()));
     }
@@ -132,12 +133,18 @@ export class Cycle {
       if (saturated === undefined) this.saturatedByNames.set(key, (saturated = new Set()));
       if (saturated.size === roles.length) return;
     }
+    // Stage 1 skips every role without unmet guarantees, and no role gains some within a cycle: once
+    // the roles that had some when this visit began have all been passed, the rest would be skipped.
+    // (Only on the sorter's order, where each role comes once; a policy's order may repeat one.)
+    let unmetAhead = roles === roleOrder ? this.unmetRoles.size : -1;
     for (const role of roles) {
       if (agent.available.isEmpty()) return;
       let unmet: Quantities | undefined;
       if (stage === 'quota-guarantees') {
+        if (unmetAhead === 0) return;
         unmet = this.unmetGuarantees(role);
         if (unmet === undefined) continue;
+        unmetAhead--;
       } else if (saturated !== undefined) {
         if (saturated.has(role)) continue;
         if (this.saturatedFor(role, plainNames!)) {
@@ -258,10 +265,10 @@ export class Cycle {
     if (incapable !== undefined) return this.skip(agent, frameworkId, role, incapable);
     // Mesos checks min-allocatable before stripping; both orders reject the same agents unless
     // the stripped part was what made the offer allocatable, which the second check catches.
-    let available = agent.allocatableFor(role, framework.resourceCapabilityMask, (r) => stripIncapableResources(r, framework));
+    let available = agent.allocatableFor(role, framework);
     if (shared !== undefined) available = available.minus(shared);
     const meetsMinimum = shared === undefined && minimum === undefined
-      ? agent.allocatableMeetsGlobalMinimum(role, (r) => isAllocatable(r, globalMinimum))
+      ? agent.allocatableMeetsGlobalMinimum(role, globalMinimum)
       : isAllocatable(shared === undefined ? agent.allocatableTo(role) : agent.allocatableTo(role).minus(shared), globalMinimum, minimum);
     if (!meetsMinimum) {
       return this.skip(agent, frameworkId, role, 'below-min-allocatable');
@@ -273,7 +280,7 @@ export class Cycle {
     const node = this.state.roleTree.get(role);
     const limits = node?.limits;
     if (stage === 'quota-guarantees') {
-      const split = agent.quotaSplit(role, framework.resourceCapabilityMask, available, isQuotaScalar);
+      const split = agent.quotaSplit(role, framework, available);
       const quotaResources = shared === undefined ? split.quota : available.filter(isQuotaScalar);
       guaranteesOffering = shrinkResources(quotaResources, { kind: 'quantities', milli: unmet! }, this.state.random);
       if (guaranteesOffering.isEmpty()) return this.skip(agent, frameworkId, role, 'no-guarantee-progress');
@@ -292,7 +299,7 @@ export class Cycle {
       toOffer = available;
       additional = Resources.EMPTY;
     } else {
-      const split = shared === undefined ? agent.quotaSplit(role, framework.resourceCapabilityMask, available, isQuotaScalar) : { quota: available.filter(isQuotaScalar), other: available.filter((r) => !isQuotaScalar(r)) };
+      const split = shared === undefined ? agent.quotaSplit(role, framework, available) : { quota: available.filter(isQuotaScalar), other: available.filter((r) => !isQuotaScalar(r)) };
       toOffer = split.other;
       additional = split.quota;
       if (limits !== undefined && limits.size > 0) {

@@ -22,7 +22,7 @@ import { createRefusedOfferFilter, refuseFilterDurationMs } from './refuse-filte
 import { DRFSorter } from './sorter/drf-sorter.ts';
 import { ScalarPool } from './sorter/pool.ts';
 import { RandomSorter } from './sorter/random-sorter.ts';
-import { AllocatorState } from './state.ts';
+import { AllocatorState, byAllocationRole, type SorterFactory } from './state.ts';
 import type {
   AgentCapability, AgentInfo, CycleResult, FrameworkInfo, FrameworkOptions, InverseOfferStatus,
   OfferFilters, Quota, Unavailability, WeightInfo,
@@ -50,7 +50,9 @@ export class AllocatorEngine {
     const resolved = resolveOptions(options);
     const random = options.random ?? seededRandom(options.seed ?? 0);
     const pool = new ScalarPool(resolved.fairnessExcludeResourceNames);
-    const factory = options.sorter === 'random' ? () => new RandomSorter(random, { pool }) : () => new DRFSorter({ pool });
+    const factory: SorterFactory = options.sorter === 'random'
+      ? (allocationsOf) => new RandomSorter(random, { pool, ...(allocationsOf === undefined ? {} : { allocationsOf }) })
+      : (allocationsOf) => new DRFSorter({ pool, ...(allocationsOf === undefined ? {} : { allocationsOf }) });
     this.stateValue = new AllocatorState(resolved, random, factory, factory, pool);
     this.policyRunner = new PolicyRunner(options.policy ?? DEFAULT_POLICY, options.onPolicyError);
     this.clock = options.clock ?? (() => 0);
@@ -402,7 +404,7 @@ export class AllocatorEngine {
     const agent = state.agents.get(agentId);
     const framework = state.frameworks.get(frameworkId);
     if (agent === undefined || framework === undefined) return;
-    const roles = [...resources.allocations().keys()];
+    const roles = [...byAllocationRole(resources)].map(([role]) => role);
     if (roles.length !== 1) throw new AllocatorError(`recoverResources needs resources of exactly one allocation role, got ${roles.length}`);
     const role = roles[0]!;
     // Mesos CHECKs that the framework holds them there (Slave::increaseAvailable).

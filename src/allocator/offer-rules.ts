@@ -27,14 +27,22 @@ export const EMPTY_QUANTITIES: Quantities = new Map();
 
 /** The names of `resources` when all of them are unreserved non-revocable scalars, else undefined. */
 export function plainScalarNames(resources: Resources): string[] | undefined {
+  // Straight on the items' identities: this runs for every agent of every cycle.
+  const items = resources.itemsView();
   const names: string[] = [];
-  for (const r of resources) {
-    if (!isQuotaScalar(r) || r.disk !== undefined) return undefined;
-    if (!names.includes(r.name)) names.push(r.name);
+  for (let i = 0; i < items.length; i++) {
+    const meta = items[i]!.meta;
+    if (meta.type !== 'SCALAR' || meta.reservations.length > 0 || meta.revocable || meta.disk !== undefined) return undefined;
+    if (!names.includes(meta.name)) names.push(meta.name);
   }
   return names.sort();
 }
 
+/** Whether any of `resources` is revocable (without building the revocable subset). */
+export function hasRevocable(resources: Resources): boolean {
+  for (const item of resources.itemsView()) if (item.meta.revocable) return true;
+  return false;
+}
 
 export function isOwnReservation(r: { reservations: readonly { role: string }[] }, role: string): boolean {
   const n = r.reservations.length;
@@ -62,6 +70,16 @@ export function stripIncapableResources(resources: Resources, framework: Framewo
   const revocable = framework.has('REVOCABLE_RESOURCES');
   const refinement = framework.has('RESERVATION_REFINEMENT');
   if (shared && revocable && refinement) return resources;
+  // Usually nothing needs a capability: then `filter` would keep everything, so skip it.
+  let strip = false;
+  for (const item of resources.itemsView()) {
+    const meta = item.meta;
+    if ((!shared && meta.shared) || (!revocable && meta.revocable) || (!refinement && meta.reservations.length > 1)) {
+      strip = true;
+      break;
+    }
+  }
+  if (!strip) return resources;
   return resources.filter((r) => (shared || r.shared !== true) && (revocable || r.revocable !== true) && (refinement || r.reservations.length <= 1));
 }
 

@@ -62,6 +62,7 @@ function splitScalars(resources: Resources): [Quantities, Quantities] {
 
 export class RoleTree {
   private readonly nodes = new Map<string, RoleNode>();
+  private readonly paths = new Map<string, readonly RoleNode[]>();
 
   get(role: string): RoleNode | undefined {
     return this.nodes.get(role);
@@ -128,22 +129,49 @@ export class RoleTree {
 
   private adjust(agentId: string, role: string, allocation: Resources, apply: (t: Quantities, q: Quantities) => void): void {
     const adding = apply === addInto;
-    for (const node of this.pathOf(role)) {
-      // A shared resource counts once per agent: only its first copy in, its last copy out.
-      let counted = allocation;
-      if (allocation.hasShared()) {
-        counted = allocation.nonShared();
-        const shared = allocation.shared();
-        const held = node.sharedByAgent.get(agentId) ?? Resources.EMPTY;
-        const after = adding ? held.plus(shared) : held.minus(shared);
-        const changed = adding ? shared.filter((r) => !held.contains([r])) : shared.filter((r) => !after.contains([r]));
-        counted = counted.plus(changed);
-        if (after.isEmpty()) node.sharedByAgent.delete(agentId);
-        else node.sharedByAgent.set(agentId, after);
+    const path = this.path(role);
+    if (!allocation.hasShared()) {
+      // The hot path (every offer): scalars straight into the sums, without intermediate maps.
+      const items = allocation.itemsView();
+      for (let k = 0; k < path.length; k++) {
+        const node = path[k]!;
+        for (let i = 0; i < items.length; i++) {
+          const item = items[i]!;
+          const meta = item.meta;
+          if (meta.type !== 'SCALAR') continue;
+          const target = meta.reservations.length > 0 ? node.offeredOrAllocatedReserved : meta.revocable ? undefined : node.offeredOrAllocatedUnreservedNonRevocable;
+          if (target === undefined) continue;
+          // Item by item is the same as name by name: amounts are positive, so a sum only reaches zero at its end.
+          const left = (target.get(meta.name) ?? 0) + (adding ? item.milli : -item.milli);
+          if (adding || left > 0) target.set(meta.name, left);
+          else target.delete(meta.name);
+        }
       }
+      return;
+    }
+    for (const node of path) {
+      // A shared resource counts once per agent: only its first copy in, its last copy out.
+      let counted = allocation.nonShared();
+      const shared = allocation.shared();
+      const held = node.sharedByAgent.get(agentId) ?? Resources.EMPTY;
+      const after = adding ? held.plus(shared) : held.minus(shared);
+      const changed = adding ? shared.filter((r) => !held.contains([r])) : shared.filter((r) => !after.contains([r]));
+      counted = counted.plus(changed);
+      if (after.isEmpty()) node.sharedByAgent.delete(agentId);
+      else node.sharedByAgent.set(agentId, after);
       const [unreserved, reserved] = splitScalars(counted);
       apply(node.offeredOrAllocatedUnreservedNonRevocable, unreserved);
       apply(node.offeredOrAllocatedReserved, reserved);
     }
+  }
+
+  /** The nodes of `role` and its ancestors, created when absent (nodes are never removed, so the list is kept). */
+  private path(role: string): readonly RoleNode[] {
+    let path = this.paths.get(role);
+    if (path === undefined) {
+      path = [...this.pathOf(role)];
+      this.paths.set(role, path);
+    }
+    return path;
   }
 }

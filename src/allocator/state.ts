@@ -24,7 +24,20 @@ export interface ResolvedOptions {
   readonly agentRecoveryFactor: number;
 }
 
-export type SorterFactory = () => Sorter;
+/** `allocationsOf` (SorterOptions.allocationsOf) is given for the role sorter only. */
+export type SorterFactory = (allocationsOf?: (client: string) => ReadonlyMap<string, Resources>) => Sorter;
+
+/**
+ * `resources.allocations()` (same groups, same order, same error for a resource without an
+ * allocation role), without building anything when all share one role: every offer and decline.
+ */
+export function byAllocationRole(resources: Resources): Iterable<[string, Resources]> {
+  const items = resources.itemsView();
+  const role = items.length === 0 ? undefined : items[0]!.meta.allocationRole;
+  if (role === undefined) return resources.allocations();
+  for (let i = 1; i < items.length; i++) if (items[i]!.meta.allocationRole !== role) return resources.allocations();
+  return [[role, resources]];
+}
 
 export class AllocatorState {
   readonly agents = new Map<string, AgentState>();
@@ -44,7 +57,22 @@ export class AllocatorState {
     /** The cluster's scalar totals, shared by every sorter (Mesos keeps one copy per sorter). */
     readonly pool: ScalarPool,
   ) {
-    this.roleSorter = roleSorterFactory();
+    this.roleSorter = roleSorterFactory((role) => this.roleAllocation(role));
+  }
+
+  /**
+   * What a role holds per agent, for the role sorter's `allocation()`: the sum of its frameworks'
+   * books in its framework sorter (which the role sorter would otherwise duplicate on every offer).
+   */
+  private roleAllocation(role: string): Map<string, Resources> {
+    const out = new Map<string, Resources>();
+    const sorter = this.frameworkSorters.get(role);
+    const node = this.roleTree.get(role);
+    if (sorter === undefined || node === undefined) return out;
+    for (const frameworkId of node.frameworks) {
+      for (const [agentId, held] of sorter.allocation(frameworkId)) out.set(agentId, (out.get(agentId) ?? Resources.EMPTY).plus(held));
+    }
+    return out;
   }
 
   frameworkSorter(role: string): Sorter {
@@ -96,7 +124,7 @@ export class AllocatorState {
   /** Offered or allocated resources enter the sorters and the role tree (one call per allocation role). */
   trackAllocated(agentId: string, frameworkId: string, allocated: Resources): void {
     const framework = this.frameworks.get(frameworkId)!;
-    for (const [role, allocation] of allocated.allocations()) {
+    for (const [role, allocation] of byAllocationRole(allocated)) {
       if (!this.isFrameworkTrackedUnderRole(frameworkId, role)) this.trackFrameworkUnderRole(framework, role);
       this.roleTree.trackOfferedOrAllocated(agentId, role, allocation);
       this.roleSorter.allocated(role, agentId, allocation);
@@ -114,7 +142,7 @@ export class AllocatorState {
 
   untrackAllocated(agentId: string, frameworkId: string, allocated: Resources): void {
     const framework = this.frameworks.get(frameworkId)!;
-    for (const [role, allocation] of allocated.allocations()) {
+    for (const [role, allocation] of byAllocationRole(allocated)) {
       this.roleTree.untrackOfferedOrAllocated(agentId, role, allocation);
       this.frameworkSorter(role).unallocated(frameworkId, agentId, allocation);
       this.roleSorter.unallocated(role, agentId, allocation);

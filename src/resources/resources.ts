@@ -6,7 +6,7 @@
  */
 import { ResourceError } from './errors.ts';
 import { formatMesos } from './format.ts';
-import { checkedSum, Item } from './item.ts';
+import { checkedSum, Item, type ItemMeta } from './item.ts';
 import { coalesceRanges, rangesCount, rangesUnion, type Range } from './ranges.ts';
 import { isStrictSubroleOf } from './roles.ts';
 import { itemFromInput } from './validate.ts';
@@ -39,6 +39,23 @@ function subtractItem(items: Item[], item: Item): void {
       }
       return;
     }
+  }
+}
+
+/** `subtractItem` of `item` taken with the identity `meta` (its value unchanged). */
+function subtractItemAs(items: Item[], item: Item, meta: ItemMeta): void {
+  for (let i = 0; i < items.length; i++) {
+    const existing = items[i]!;
+    // existing.subtractable(item with meta), spelled out.
+    if (!existing.meta.sameIdentity(meta) || (existing.meta.exclusive && !existing.valueEquals(item))) continue;
+    const rest = existing.minus(item);
+    if (rest.isEmpty()) {
+      items[i] = items[items.length - 1]!;
+      items.pop();
+    } else {
+      items[i] = rest;
+    }
+    return;
   }
 }
 
@@ -155,7 +172,23 @@ export class Resources implements Iterable<Resource> {
     if (that.items.length === 0 || this.items.length === 0) return this;
     const items = this.items.slice();
     for (const item of that.items) subtractItem(items, item);
-    return new Resources(items);
+    return items.length === 0 ? Resources.EMPTY : new Resources(items);
+  }
+
+  /**
+   * @internal `this.minus(other.unallocate())` without building the unallocated copy: the
+   * allocator takes every offer out of the agent's available resources this way. When `other`'s
+   * items share one allocation role, unallocating them combines nothing, so each can be
+   * subtracted under its unallocated identity directly.
+   */
+  minusUnallocated(other: Resources): Resources {
+    const from = commonAllocationRole(other.items);
+    if (from === undefined) return this.minus(other);
+    if (from === MIXED || other.items.length > 16) return this.minus(other.unallocate());
+    if (this.items.length === 0) return this;
+    const items = this.items.slice();
+    for (const item of other.items) subtractItemAs(items, item, item.meta.withAllocationRole(undefined));
+    return items.length === 0 ? Resources.EMPTY : new Resources(items);
   }
 
   /** Mesos `Resources::contains`: every object of `other` fits, persistent volumes counted one by one. */
@@ -207,7 +240,15 @@ export class Resources implements Iterable<Resource> {
 
   /** Mesos `isAllocatableTo`: unreserved, or reserved to `role` or one of its ancestors. */
   allocatableTo(role: string): Resources {
-    return this.filter((r) => isAllocatableTo(r, role));
+    // Unreserved resources are allocatable to every role: no need to filter those.
+    let reserved = false;
+    for (const item of this.items) {
+      if (item.meta.reservations.length > 0) {
+        reserved = true;
+        break;
+      }
+    }
+    return reserved ? this.filter((r) => isAllocatableTo(r, role)) : this;
   }
 
   /** Reserved to `role` or to one of its descendants. */
@@ -353,13 +394,22 @@ export class Resources implements Iterable<Resource> {
 
   /** Every resource with `allocation_info.role` set to `role` (Mesos `Resources::allocate`). */
   allocate(role: string): Resources {
-    return new Resources(combine(this.items.map((i) => i.withMeta(i.meta.withAllocationRole(role)))));
+    const items = this.items;
+    const from = commonAllocationRole(items);
+    if (from === role) return this;
+    const allocated = items.map((i) => i.withMeta(i.meta.withAllocationRole(role)));
+    // Items of one allocation role are already combined and stay distinct when it changes.
+    return new Resources(from === MIXED ? combine(allocated) : allocated);
   }
 
   /** Every resource with its allocation role cleared. */
   unallocate(): Resources {
-    if (this.items.every((i) => i.meta.allocationRole === undefined)) return this;
-    return Resources.fromItems(this.items.map((i) => i.withMeta(i.meta.withAllocationRole(undefined))));
+    const items = this.items;
+    const from = commonAllocationRole(items);
+    if (from === undefined) return this;
+    const unallocated = items.map((i) => i.withMeta(i.meta.withAllocationRole(undefined)));
+    // One allocation role: nothing to combine (and fromItems would keep this order up to 16 items).
+    return from !== MIXED && items.length <= 16 ? new Resources(unallocated) : Resources.fromItems(unallocated);
   }
 
   /**
@@ -414,6 +464,16 @@ export class Resources implements Iterable<Resource> {
   toJSON(): Resource[] {
     return this.toArray();
   }
+}
+
+const MIXED: unique symbol = Symbol('mixed allocation roles');
+
+/** The allocation role all items share (undefined: none has one; also for no items), or MIXED. */
+function commonAllocationRole(items: readonly Item[]): string | undefined | typeof MIXED {
+  if (items.length === 0) return undefined;
+  const role = items[0]!.meta.allocationRole;
+  for (let i = 1; i < items.length; i++) if (items[i]!.meta.allocationRole !== role) return MIXED;
+  return role;
 }
 
 /** Re-adds items so objects that became addable (e.g. after a role change) combine. */

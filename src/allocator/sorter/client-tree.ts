@@ -13,7 +13,8 @@
  *
  * Every node tracks what its subtree holds: scalar quantities (milli), an allocation count that
  * only grows, and the shared resources held per agent (shared resources count once per agent).
- * Leaves also keep the full per-agent `Resources`, which only `allocation()` needs.
+ * Leaves also keep the full per-agent `Resources`, which only `allocation()` needs (unless the
+ * sorter's owner keeps them: `heldBy`).
  *
  * Ordering is not the tree's business: it tells a listener whenever a node joins, leaves or
  * changes kind, and the sorter keeps whatever order it wants.
@@ -39,7 +40,7 @@ export class SorterNode {
   readonly children = new Map<string, SorterNode>();
   /** Allocations to this node or a descendant; never goes down. */
   count = 0;
-  /** Scalar quantities held by the subtree, in thousandths; zero entries are dropped. */
+  /** Scalar quantities held by the subtree, in thousandths; a zero entry means none. */
   quantities = new Map<string, number>();
   /** Shared resources held by the subtree, per agent (to count each once per agent). */
   shared: Map<string, Resources> | undefined;
@@ -135,11 +136,15 @@ function deltaOf(resources: Resources): ScalarDelta {
   names.length = 0;
   milli.length = 0;
   let shared = false;
-  for (const r of resources) {
-    if (r.shared === true) shared = true;
-    else if (r.type === 'SCALAR') {
-      names.push(r.name);
-      milli.push(toMilli(r.scalar!));
+  // Straight on the items (thousandths already): this runs for every offer and every decline.
+  const items = resources.itemsView();
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    const meta = item.meta;
+    if (meta.shared) shared = true;
+    else if (meta.type === 'SCALAR') {
+      names.push(meta.name);
+      milli.push(item.milli);
     }
   }
   lastDelta.shared = shared;
@@ -147,14 +152,16 @@ function deltaOf(resources: Resources): ScalarDelta {
   return lastDelta;
 }
 
-/** `addScalars` with a precomputed delta (the same updates, in the same order). */
+/**
+ * `addScalars` with a precomputed delta. A sum that reaches zero stays as a zero entry (which
+ * counts as nothing everywhere): offers and declines take a client's sums to zero and back all the
+ * time, and deleting and re-adding the key churns the map.
+ */
 function addDelta(quantities: Map<string, number>, delta: ScalarDelta, sign: 1 | -1): void {
   const { names, milli } = delta;
   for (let k = 0; k < names.length; k++) {
     const name = names[k]!;
-    const next = (quantities.get(name) ?? 0) + sign * milli[k]!;
-    if (next === 0) quantities.delete(name);
-    else quantities.set(name, next);
+    quantities.set(name, (quantities.get(name) ?? 0) + sign * milli[k]!);
   }
 }
 
@@ -197,7 +204,14 @@ export class ClientTree {
   /** Weights by path, for nodes now and nodes created later. */
   private readonly weights = new Map<string, number>();
 
-  constructor(private readonly listener: TreeListener) {}
+  constructor(
+    private readonly listener: TreeListener,
+    /**
+     * When given, leaves keep no per-agent resources: this answers what a client holds (see
+     * SorterOptions.allocationsOf), and nothing checks that what is unallocated was held.
+     */
+    private readonly heldBy?: (client: string) => ReadonlyMap<string, Resources>,
+  ) {}
 
   get size(): number {
     return this.clients.size;
@@ -252,7 +266,7 @@ export class ClientTree {
    */
   remove(client: string): SorterNode {
     const leaf = this.find(client);
-    const held = leaf.resources!;
+    const held = this.heldBy === undefined ? leaf.resources! : this.heldBy(client);
     this.clients.delete(client);
     let survivor: SorterNode | undefined;
     let current = leaf;
@@ -297,9 +311,11 @@ export class ClientTree {
   }
 
   allocate(leaf: SorterNode, agentId: string, resources: Resources): void {
-    const held = leaf.resources!;
-    const before = held.get(agentId);
-    setOrDelete(held, agentId, before === undefined ? resources : before.plus(resources));
+    if (this.heldBy === undefined) {
+      const held = leaf.resources!;
+      const before = held.get(agentId);
+      setOrDelete(held, agentId, before === undefined ? resources : before.plus(resources));
+    }
     const delta = deltaOf(resources);
     const shared = delta.shared ? resources.shared() : undefined;
     for (let node: SorterNode | undefined = leaf; node !== undefined; node = node.parent) {
@@ -310,8 +326,10 @@ export class ClientTree {
   }
 
   unallocate(leaf: SorterNode, agentId: string, resources: Resources): void {
-    const before = this.heldOn(leaf, agentId, resources);
-    setOrDelete(leaf.resources!, agentId, before.minus(resources));
+    if (this.heldBy === undefined) {
+      const before = this.heldOn(leaf, agentId, resources);
+      setOrDelete(leaf.resources!, agentId, before.minus(resources));
+    }
     const delta = deltaOf(resources);
     const shared = delta.shared ? resources.shared() : undefined;
     for (let node: SorterNode | undefined = leaf; node !== undefined; node = node.parent) {
@@ -326,8 +344,10 @@ export class ClientTree {
    * plain quantities here, which only differs when a shared resource is held more than once).
    */
   update(leaf: SorterNode, agentId: string, oldAllocation: Resources, newAllocation: Resources): void {
-    const before = this.heldOn(leaf, agentId, oldAllocation);
-    setOrDelete(leaf.resources!, agentId, before.minus(oldAllocation).plus(newAllocation));
+    if (this.heldBy === undefined) {
+      const before = this.heldOn(leaf, agentId, oldAllocation);
+      setOrDelete(leaf.resources!, agentId, before.minus(oldAllocation).plus(newAllocation));
+    }
     const oldShared = hasShared(oldAllocation) ? oldAllocation.shared() : undefined;
     const newShared = hasShared(newAllocation) ? newAllocation.shared() : undefined;
     for (let node: SorterNode | undefined = leaf; node !== undefined; node = node.parent) {

@@ -28,6 +28,14 @@ export interface SorterOptions {
    * `excludedResourceNames` is the pool's then.
    */
   readonly pool?: import('./pool.ts').ScalarPool;
+  /**
+   * Whoever passes this keeps the per-agent resources of every client and answers `allocation()`
+   * from them; the sorter then keeps only quantities and counts. The engine's role sorter uses it:
+   * a role's resources per agent are the sum of its framework sorter's books, and a copy kept here
+   * cost a `Resources` addition on every offer. The sorter then no longer checks that what is
+   * unallocated was held (the framework sorter, told first, does).
+   */
+  readonly allocationsOf?: (client: string) => ReadonlyMap<string, Resources>;
 }
 
 export interface Sorter {

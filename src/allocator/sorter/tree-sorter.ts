@@ -19,10 +19,12 @@ export abstract class TreeSorter implements Sorter {
   protected readonly pool: ScalarPool;
   /** False when the pool is shared and maintained by its owner. */
   protected readonly ownsPool: boolean;
+  private readonly allocationsOf: ((client: string) => ReadonlyMap<string, Resources>) | undefined;
 
   protected constructor(options: SorterOptions) {
     const listener: TreeListener = { placed: (node) => this.placed(node), leaving: (node) => this.leaving(node) };
-    this.tree = new ClientTree(listener);
+    this.allocationsOf = options.allocationsOf;
+    this.tree = new ClientTree(listener, this.allocationsOf);
     this.ownsPool = options.pool === undefined;
     this.pool = options.pool ?? new ScalarPool(new Set(options.excludedResourceNames ?? []));
   }
@@ -46,11 +48,12 @@ export abstract class TreeSorter implements Sorter {
   abstract order(): IterableIterator<string>;
 
   allocation(client: string): ReadonlyMap<string, Resources> {
-    return this.tree.find(client).resources!;
+    const leaf = this.tree.find(client);
+    return this.allocationsOf === undefined ? leaf.resources! : this.allocationsOf(client);
   }
 
   allocationOnAgent(client: string, agentId: string): Resources {
-    return this.tree.find(client).resources!.get(agentId) ?? Resources.EMPTY;
+    return this.allocation(client).get(agentId) ?? Resources.EMPTY;
   }
 
   allocationScalarQuantities(client?: string): ReadonlyMap<string, number> {
