@@ -1,7 +1,8 @@
 // Runs once in a new policy runtime, before any policy code, as the body of a function of
 // (process, require) where `require` loads Node's built-in modules. Embedded into the C++ library
 // at build time. process.argv[1] is the bundle's absolute path.
-// Returns { dispatch } when the bundle is ready, or { error } saying why it cannot serve.
+// Registers its request handler with the Node-API binding (native/addon/binding.h) and returns {}
+// when the bundle is ready, or returns { error } saying why it cannot serve.
 'use strict';
 
 const binding = process._linkedBinding('mesos_policy_bridge');
@@ -72,11 +73,14 @@ if (typeof target?.handle !== 'function') {
   return { error: `the policy bundle ${entry} does not export a handle(method, payload) function` };
 }
 
+// An answer is bytes: a Uint8Array (a Buffer is one), or a string the binding sends as UTF-8.
+const isAnswer = (value) => typeof value === 'string' || value instanceof Uint8Array;
 const wrongType = (method, value, how = 'returned') =>
-  `handle('${method}') ${how} ${value === null ? 'null' : typeof value}; expected a string or a Promise of a string`;
+  `handle('${method}') ${how} ${value === null ? 'null' : typeof value}; expected a Uint8Array or a string, or a Promise of one`;
 
-// Called by the loop for each request. Returns the answer when handle() returns a string; otherwise
-// returns undefined and answers through binding.complete(id, ok, text) — now or when the promise settles.
+// Called by the binding for each request; `payload` is a Buffer over the request's bytes. Returns
+// the answer when handle() returns one; otherwise returns undefined and answers through
+// binding.complete(id, ok, answer) — now or when the promise settles.
 function dispatch(id, method, payload) {
   let answer;
   try {
@@ -85,12 +89,12 @@ function dispatch(id, method, payload) {
     binding.complete(id, false, describe(err));
     return undefined;
   }
-  if (typeof answer === 'string') return answer;
+  if (isAnswer(answer)) return answer;
   if (answer !== null && typeof answer?.then === 'function') {
-    // Attached here, inside the loop's callback scope, before Node could report the rejection as unhandled.
+    // Attached here, inside the binding's callback scope, before Node could report the rejection as unhandled.
     Promise.resolve(answer).then(
       (value) =>
-        typeof value === 'string'
+        isAnswer(value)
           ? binding.complete(id, true, value)
           : binding.complete(id, false, wrongType(method, value, 'resolved to')),
       (err) => binding.complete(id, false, describe(err)),
@@ -101,4 +105,22 @@ function dispatch(id, method, payload) {
   return undefined;
 }
 
-return { dispatch };
+// A run interrupted at its deadline (or as a runaway) never pops the async contexts it pushed, and
+// Node aborts the process when its callback scopes find the stack unbalanced. The binding empties
+// the stack right before each interruption, as Node does after an uncaught exception; it needs
+// Node's async-context fields for that. (process.binding would print a deprecation warning: this
+// access is deliberate.)
+let asyncStack;
+const warn = process.noDeprecation;
+process.noDeprecation = true;
+try {
+  const asyncWrap = process.binding('async_wrap');
+  asyncStack = { fields: asyncWrap.async_hook_fields, ids: asyncWrap.async_id_fields, constants: asyncWrap.constants };
+} catch {
+  asyncStack = undefined; // not in this Node: then only --no-force-async-hooks-checks helps
+} finally {
+  process.noDeprecation = warn;
+}
+
+binding.serve(dispatch, asyncStack);
+return {};

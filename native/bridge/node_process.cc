@@ -37,7 +37,10 @@ void Initialize(const std::vector<std::string>& args, ProcessState* state) {
   // A no-op when libnode is linked into the executable or already global.
   dlopen("libnode.so.108", RTLD_NOW | RTLD_GLOBAL | RTLD_NOLOAD);
 
-  std::vector<std::string> argv{"mesos-policy"};
+  // Interrupting JavaScript (deadlines, runaways) skips the async-context pops of the callbacks it
+  // was in; Node's check of that stack aborts the process. ExecutionControl empties the stack before
+  // each interruption; without async hooks this flag also turns the check off, should that ever miss.
+  std::vector<std::string> argv{"mesos-policy", "--no-force-async-hooks-checks"};
   argv.insert(argv.end(), args.begin(), args.end());
   state->init = node::InitializeOncePerProcess(
       argv, static_cast<node::ProcessInitializationFlags::Flags>(kProcessFlags));

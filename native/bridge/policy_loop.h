@@ -3,65 +3,58 @@
 // Everything here runs on that one thread, except what RequestQueue and ExecutionControl share.
 #pragma once
 
-#include <node.h>
-#include <uv.h>
-
-#include <cstdint>
 #include <future>
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
+#include "binding.h"
 #include "execution_control.h"
-#include "host_binding.h"
+#include "heap_limit.h"
+#include "node_environment.h"
 #include "request_queue.h"
+#include "runaway_watch.h"
 #include "runtime_options.h"
 
 namespace mesos_policy::bridge {
 
-class PolicyLoop final : public HostBindingTarget {
+class PolicyLoop final : public addon::BindingHost {
  public:
-  // `bundle` is an absolute path; `queue` and `control` outlive the loop.
+  // `bundle` is an absolute path; the references outlive the loop.
   PolicyLoop(std::string bundle, const RuntimeOptions& options, RequestQueue& queue,
-             ExecutionControl& control);
+             ExecutionControl& control, RunawayWatch& runaway);
   PolicyLoop(const PolicyLoop&) = delete;
   PolicyLoop& operator=(const PolicyLoop&) = delete;
 
   // Runs until the environment stops. Sets `started` once: "" when serving, else why it cannot.
-  // Start-up errors are reported after the environment is torn down.
+  // Start-up errors are reported after the environment is torn down. When the runtime stops on its
+  // own, calls options.on_stop last.
   void Run(std::promise<std::string>& started);
 
   // Identifies the bundle load to ExecutionControl (interrupted by the start timeout).
   static const void* LoadToken();
 
-  void OnLog(int level, const std::string& text) override;
-  void OnComplete(uint64_t id, bool ok, std::string text) override;
+  // addon::BindingHost
+  void Log(LogLevel level, const std::string& text) override;
+  std::optional<Result> Enter(const Request* request) override;
+  std::optional<Result> Leave() override;
+  void OnServe() override {}
 
  private:
   std::string Load();
-  void OnWake();
-  void Dispatch(const std::shared_ptr<Request>& request);
-  std::optional<Result> CallPolicy(uint64_t id, const Request& request, const v8::TryCatch& caught);
-  void Answer(uint64_t id, Result result);
-  void SweepAbandoned();
+  void Serve();
   void Teardown();
-  void Log(LogLevel level, const std::string& text);
+  std::string StoppedMessage();
 
   const std::string bundle_;
   const RuntimeOptions& options_;
   RequestQueue& queue_;
   ExecutionControl& control_;
+  RunawayWatch& runaway_;
+  HeapLimit heap_;
 
-  std::unique_ptr<node::CommonEnvironmentSetup> setup_;
-  uv_async_t wake_{};
-  bool wake_open_ = false;
-  v8::Global<v8::Function> dispatch_;
-  v8::Global<v8::Object> resource_;  // the async resource of each call's callback scope
-  // Requests handed to JavaScript whose answer has not come back yet.
-  std::unordered_map<uint64_t, std::shared_ptr<Request>> inflight_;
-  uint64_t next_id_ = 1;
-  size_t sweep_at_ = 64;
+  std::unique_ptr<NodeEnvironment> setup_;
+  addon::Binding* binding_ = nullptr;  // owned by the environment; shut down in Teardown
 };
 
 }  // namespace mesos_policy::bridge

@@ -1,5 +1,9 @@
 #include "request.h"
 
+#include <exception>
+
+#include "log.h"
+
 namespace mesos_policy::bridge {
 
 bool Request::Begin() {
@@ -17,13 +21,22 @@ bool Request::Suspend() {
 }
 
 void Request::Finish(Result result) {
+  Callback done;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (state_ == State::kDone || state_ == State::kAbandoned) return;
     state_ = State::kDone;
-    result_ = std::move(result);
+    if (!done_) {
+      result_ = std::move(result);
+    } else {
+      done.swap(done_);  // the state change above makes this the only run
+    }
   }
-  answered_.notify_one();
+  if (done) {
+    RunCallback(done, std::move(result));
+  } else {
+    answered_.notify_one();
+  }
 }
 
 bool Request::abandoned() {
@@ -38,6 +51,26 @@ std::optional<Result> Request::Await(Clock::time_point deadline, State* left) {
   *left = state_;
   state_ = State::kAbandoned;
   return std::nullopt;
+}
+
+Request::Callback Request::Expire(State* left) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (state_ == State::kDone || state_ == State::kAbandoned) return nullptr;
+  *left = state_;
+  state_ = State::kAbandoned;
+  Callback done;
+  done.swap(done_);
+  return done;
+}
+
+void RunCallback(const Request::Callback& done, Result result) {
+  try {
+    done(std::move(result));
+  } catch (const std::exception& e) {
+    LogToStderr(LogLevel::kError, std::string("a policy call's completion callback threw: ") + e.what());
+  } catch (...) {
+    LogToStderr(LogLevel::kError, "a policy call's completion callback threw");
+  }
 }
 
 }  // namespace mesos_policy::bridge

@@ -1,10 +1,15 @@
 // One call from a host thread to the policy runtime. Shared (reference-counted) between the caller
 // and the loop thread so that a caller whose deadline passes returns at once and the loop simply
 // drops the stale request when it reaches it (or when its late answer arrives).
+//
+// A request is answered in one of two ways: a blocking caller waits in Await(); an asynchronous one
+// (CallAsync) gives a callback, which runs exactly once — with the answer (Finish) or with the
+// time-out (Expire, from the runtime's watchdog) — whichever comes first.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -23,34 +28,48 @@ class Request {
     kAbandoned,  // the caller's deadline passed; any later answer is dropped
   };
   using Clock = std::chrono::steady_clock;
+  using Callback = std::function<void(Result)>;
 
-  Request(std::string method, std::string payload)
-      : method_(std::move(method)), payload_(std::move(payload)) {}
+  // `done` empty: a blocking caller will Await() the answer.
+  Request(std::string method, std::string payload, Callback done = nullptr)
+      : method_(std::move(method)), payload_(std::move(payload)), done_(std::move(done)) {}
   Request(const Request&) = delete;
   Request& operator=(const Request&) = delete;
 
   const std::string& method() const { return method_; }
   const std::string& payload() const { return payload_; }
+  // For a JavaScript view over the payload that keeps this request alive (no copy). JavaScript may
+  // write to it; nothing reads the payload after it was handed over.
+  char* payload_data() { return payload_.data(); }
 
   // Loop thread. Begin: queued → running, false if the caller gave up. Suspend: running → pending,
-  // false if the caller gave up (or it is already answered). Finish: → done and wake the caller;
-  // ignored if the caller gave up.
+  // false if the caller gave up (or it is already answered). Finish: → done and wake the caller (or
+  // run its callback, on this thread); ignored if the caller gave up.
   bool Begin();
   bool Suspend();
   void Finish(Result result);
   bool abandoned();
 
-  // Caller thread: waits until answered or `deadline`. On time-out the request is abandoned and
+  // Blocking caller: waits until answered or `deadline`. On time-out the request is abandoned and
   // nullopt returned; `*left` says which state it was abandoned in (kRunning: JS may be stuck in it).
   std::optional<Result> Await(Clock::time_point deadline, State* left);
 
+  // Asynchronous caller's deadline: abandons the request if it is still unanswered and hands back
+  // its callback, which the caller must run once with the time-out; empty if it was answered.
+  Callback Expire(State* left);
+
  private:
   const std::string method_;
-  const std::string payload_;
+  std::string payload_;
   std::mutex mutex_;
   std::condition_variable answered_;
   State state_ = State::kQueued;
+  Callback done_;
   Result result_;
 };
+
+// Runs a host callback with `result`. The callback is host code called from the runtime's threads
+// (and possibly from under JavaScript): an exception from it is reported on stderr, not propagated.
+void RunCallback(const Request::Callback& done, Result result);
 
 }  // namespace mesos_policy::bridge

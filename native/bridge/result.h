@@ -7,14 +7,14 @@ namespace mesos_policy::bridge {
 
 struct Result {
   enum class Status {
-    kOk,           // `value` is the string the policy returned
-    kError,        // the policy threw, rejected or returned something that is not a string
+    kOk,           // `value` holds the answer's bytes (a Uint8Array's, or a string's UTF-8)
+    kError,        // the policy threw, rejected or returned something that is not bytes or a string
     kTimeout,      // the deadline passed; a call still running was interrupted
     kUnavailable,  // the runtime is not running (stopped, or never started)
   };
 
   Status status = Status::kUnavailable;
-  std::string value;  // the answer when ok(), otherwise what went wrong
+  std::string value;  // the answer's raw bytes when ok(), otherwise what went wrong (text)
 
   bool ok() const { return status == Status::kOk; }
 

@@ -4,6 +4,7 @@
 #include <future>
 #include <system_error>
 
+#include "blocking_call.h"
 #include "policy_loop.h"
 
 namespace mesos_policy::bridge {
@@ -26,7 +27,12 @@ std::string ResolveBundle(const std::string& bundle, std::string* error) {
 
 }  // namespace
 
-PolicyRuntime::PolicyRuntime(Key, RuntimeOptions options) : options_(std::move(options)) {}
+PolicyRuntime::PolicyRuntime(Key, RuntimeOptions options)
+    : options_(std::move(options)), runaway_(control_, options_.runaway_budget, options_.log) {
+  watchdog_ = std::make_unique<Watchdog>(
+      [this](const std::shared_ptr<Request>& request, std::chrono::milliseconds deadline) { Expire(request, deadline); },
+      [this] { runaway_.Tick(); }, runaway_.tick_period());
+}
 
 PolicyRuntime::Started PolicyRuntime::Start(RuntimeOptions options) {
   std::string error;
@@ -39,7 +45,7 @@ PolicyRuntime::Started PolicyRuntime::Start(RuntimeOptions options) {
   std::future<std::string> outcome = started->get_future();
   PolicyRuntime* self = runtime.get();
   runtime->thread_ = std::thread([self, bundle, started] {
-    PolicyLoop loop(bundle, self->options_, self->queue_, self->control_);
+    PolicyLoop loop(bundle, self->options_, self->queue_, self->control_, self->runaway_);
     loop.Run(*started);
   });
 
@@ -64,25 +70,40 @@ PolicyRuntime::~PolicyRuntime() {
   }
   control_.Stop();  // from this thread: also ends a runaway script that no deadline interrupted
   thread_.join();
+  watchdog_.reset();  // after the loop: it ticks the runaway watch, which the loop uses
 }
 
 Result PolicyRuntime::Call(std::string method, std::string payload, std::chrono::milliseconds deadline) {
-  const auto until = Request::Clock::now() + deadline;
   auto request = std::make_shared<Request>(std::move(method), std::move(payload));
-  if (!queue_.Push(request)) return Result::Unavailable("the policy runtime is not running");
-  Request::State left = Request::State::kQueued;
-  if (auto result = request->Await(until, &left)) return std::move(*result);
+  return BlockingCall(queue_, request, deadline,
+                      [this](const Request* running) { return control_.TerminateIf(running); },
+                      [this] { return NotServing(); });
+}
 
-  std::string what = "call '" + request->method() + "' passed its deadline of " +
-                     std::to_string(deadline.count()) + " ms";
-  if (left == Request::State::kRunning && control_.TerminateIf(request.get())) {
-    what += " and was interrupted";
-  } else if (left == Request::State::kQueued) {
-    what += " while queued";
-  } else if (left == Request::State::kPending) {
-    what += " waiting for its promise";
+void PolicyRuntime::CallAsync(std::string method, std::string payload, std::chrono::milliseconds deadline,
+                              Callback done) {
+  auto request = std::make_shared<Request>(std::move(method), std::move(payload), std::move(done));
+  if (!queue_.Push(request)) {
+    request->Finish(Result::Unavailable(NotServing()));
+    return;
   }
-  return Result::Timeout(what);
+  watchdog_->Watch(request, deadline);  // answered first? Then the watch finds nothing to expire
+}
+
+// On the watchdog thread, at an asynchronous call's deadline.
+void PolicyRuntime::Expire(const std::shared_ptr<Request>& request, std::chrono::milliseconds deadline) {
+  Request::State left = Request::State::kQueued;
+  Request::Callback done = request->Expire(&left);
+  if (!done) return;  // answered in time
+  const bool interrupted = left == Request::State::kRunning && control_.TerminateIf(request.get());
+  RunCallback(done, Result::Timeout(DeadlineMessage(request->method(), deadline, left, interrupted)));
+}
+
+std::string PolicyRuntime::stop_reason() { return queue_.open() ? std::string() : control_.stop_reason(); }
+
+std::string PolicyRuntime::NotServing() {
+  std::string reason = control_.stop_reason();
+  return reason.empty() ? "the policy runtime is not running" : "the policy runtime is not running: " + reason;
 }
 
 }  // namespace mesos_policy::bridge

@@ -13,19 +13,25 @@ namespace mesos_policy::bridge {
 
 struct RuntimeOptions {
   // The policy bundle: one JavaScript file (CommonJS) whose exports have handle(method, payload)
-  // returning a string or a Promise of a string.
+  // — payload a Buffer (a Uint8Array) over the request's bytes — returning the answer's bytes as a
+  // Uint8Array, or a string (sent as UTF-8), or a Promise of either.
   std::string bundle;
   // The host's logger for the policy's console output, uncaught errors and the runtime's own
   // messages. Empty: stderr.
   LogFn log;
   // Loading the bundle is interrupted after this long and start-up fails.
   std::chrono::milliseconds start_timeout{30000};
-  // Node/V8 options for the whole process (e.g. --v8-pool-size=2, --max-old-space-size=256).
-  // Node is initialised once per process: only the first runtime's options take effect.
+  // Node/V8 options for the whole process (e.g. --v8-pool-size=2). Node is initialised once per
+  // process: only the first runtime's options take effect. (--max-old-space-size would override
+  // every runtime's heap_mb: prefer heap_mb.)
   std::vector<std::string> node_args;
   // The policy's V8 heap budget in MiB (0: V8's default). A policy that exceeds it is stopped and
   // the runtime stops serving with a reason (a supervisor then starts a fresh one).
   size_t heap_mb = 0;
+  // JavaScript that runs longer than this with no call waiting for it (a loop started from a timer,
+  // an I/O callback or a promise job) is interrupted and logged; the runtime keeps serving.
+  // Zero: never. Calls are bounded by their own deadlines instead.
+  std::chrono::milliseconds runaway_budget{5000};
   // Called once, on the runtime's thread, when the runtime stops serving on its own (out of heap,
   // exit, event loop ended), with the reason; not called for a stop the host asked for.
   std::function<void(const std::string& reason)> on_stop;

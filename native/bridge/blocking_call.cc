@@ -1,0 +1,25 @@
+#include "blocking_call.h"
+
+namespace mesos_policy::bridge {
+
+std::string DeadlineMessage(const std::string& method, std::chrono::milliseconds deadline,
+                            Request::State left, bool interrupted) {
+  std::string what = "call '" + method + "' passed its deadline of " + std::to_string(deadline.count()) + " ms";
+  if (interrupted) return what + " and was interrupted";
+  if (left == Request::State::kQueued) return what + " while queued";
+  if (left == Request::State::kPending) return what + " waiting for its promise";
+  return what;
+}
+
+Result BlockingCall(RequestQueue& queue, const std::shared_ptr<Request>& request,
+                    std::chrono::milliseconds deadline, const Interrupt& interrupt,
+                    const std::function<std::string()>& not_serving) {
+  const auto until = Request::Clock::now() + deadline;
+  if (!queue.Push(request)) return Result::Unavailable(not_serving());
+  Request::State left = Request::State::kQueued;
+  if (auto result = request->Await(until, &left)) return std::move(*result);
+  const bool interrupted = left == Request::State::kRunning && interrupt && interrupt(request.get());
+  return Result::Timeout(DeadlineMessage(request->method(), deadline, left, interrupted));
+}
+
+}  // namespace mesos_policy::bridge

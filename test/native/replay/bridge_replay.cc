@@ -1,0 +1,163 @@
+// bridge_replay: replays a scripted stream of bridge requests through an embedded policy runtime the
+// way the Mesos adapters do: each request is a C++ protobuf message (libprotobuf), serialized, sent
+// through PolicyRuntime, and its reply parsed back with libprotobuf and checked for the invariants the
+// adapter relies on. The replies go to a file for the caller to compare with the pure engine's
+// decisions (test/native/replay.test.ts) or to time (bench/bridge.bench.ts).
+//
+// Usage: bridge_replay <bundle.js> <requests.bin> <replies.bin> [--timings <file>] [--heap-mb N]
+//   requests.bin  length-delimited mesos_policy.protocol.Request messages
+//   replies.bin   length-delimited mesos_policy.protocol.Response messages, one per request
+//   --timings     one line per request: "<call case> <microseconds>" (host thread, call to parsed reply)
+// Prints a summary line "replayed N requests: ..." and exits 0; on a broken reply prints why, exits 1;
+// on bad usage or input exits 2.
+#include <fcntl.h>
+#include <google/protobuf/io/zero_copy_stream_impl.h>
+#include <google/protobuf/util/delimited_message_util.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "bridge.pb.h"
+#include "runtime.h"
+
+namespace bridge = mesos_policy::bridge;
+namespace protocol = mesos_policy::protocol;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr std::chrono::milliseconds kDeadline{120000};
+
+[[noreturn]] void Fail(int code, const std::string& why) {
+  std::fprintf(stderr, "bridge_replay: %s\n", why.c_str());
+  std::exit(code);
+}
+
+// The request's oneof case, as the adapters name their calls in logs and metrics.
+std::string CallName(const protocol::Request& request) {
+  const auto* field = protocol::Request::descriptor()->FindFieldByNumber(request.call_case());
+  return field == nullptr ? "empty" : field->name();
+}
+
+protocol::Response Send(bridge::PolicyRuntime& runtime, const protocol::Request& request) {
+  std::string bytes;
+  if (!request.SerializeToString(&bytes)) Fail(1, "a request did not serialize");
+  bridge::Result result = runtime.Call(CallName(request), std::move(bytes), kDeadline);
+  if (!result.ok()) {
+    Fail(1, "call '" + CallName(request) + "' failed: " + bridge::StatusName(result.status) + ": " + result.value);
+  }
+  protocol::Response response;
+  if (!response.ParseFromString(result.value)) Fail(1, "the reply to '" + CallName(request) + "' is not a Response");
+  return response;
+}
+
+// What the allocator adapter relies on: one entry per (framework, role, agent), every resource
+// tagged with the entry's role.
+void CheckAllocation(const protocol::Allocation& allocation, size_t index) {
+  for (const auto& offer : allocation.offers()) {
+    if (offer.framework_id().empty() || offer.agent_id().empty() || offer.role().empty()) {
+      Fail(1, "request " + std::to_string(index) + ": an offer without framework, agent or role");
+    }
+    for (const auto& resource : offer.resources()) {
+      if (resource.allocation_info().role() != offer.role()) {
+        Fail(1, "request " + std::to_string(index) + ": resource " + resource.name() + " offered to role " + offer.role() +
+                    " carries allocation role '" + resource.allocation_info().role() + "'");
+      }
+    }
+  }
+}
+
+void CheckReply(const protocol::Request& request, const protocol::Response& response, size_t index) {
+  if (request.has_allocator() && response.has_allocator() && response.allocator().has_allocation()) {
+    CheckAllocation(response.allocator().allocation(), index);
+  }
+  if (request.has_allocator_batch()) {
+    if (!response.has_allocator_batch() ||
+        response.allocator_batch().replies_size() != request.allocator_batch().calls_size()) {
+      Fail(1, "request " + std::to_string(index) + ": a batch reply must hold one reply per call");
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  GOOGLE_PROTOBUF_VERIFY_VERSION;
+  if (argc < 4) Fail(2, "usage: bridge_replay <bundle.js> <requests.bin> <replies.bin> [--timings <file>] [--heap-mb N]");
+  std::string timings_path;
+  bridge::RuntimeOptions options;
+  options.bundle = argv[1];
+  for (int i = 4; i + 1 < argc; i += 2) {
+    std::string flag = argv[i];
+    if (flag == "--timings") {
+      timings_path = argv[i + 1];
+    } else if (flag == "--heap-mb") {
+      options.heap_mb = std::strtoul(argv[i + 1], nullptr, 10);
+    } else {
+      Fail(2, "unknown flag " + flag);
+    }
+  }
+  options.log = [](bridge::LogLevel level, const std::string& text) {
+    std::fprintf(stderr, "[policy %s] %s\n", bridge::LogLevelName(level), text.c_str());
+  };
+
+  int in = open(argv[2], O_RDONLY);
+  if (in < 0) Fail(2, std::string("cannot open ") + argv[2]);
+  google::protobuf::io::FileInputStream input(in);
+  input.SetCloseOnDelete(true);
+  std::ofstream out(argv[3], std::ios::binary | std::ios::trunc);
+  if (!out) Fail(2, std::string("cannot write ") + argv[3]);
+
+  const auto started_at = Clock::now();
+  auto started = bridge::PolicyRuntime::Start(options);
+  if (!started.runtime) Fail(1, "the policy runtime did not start: " + started.error);
+  const double start_ms = std::chrono::duration<double, std::milli>(Clock::now() - started_at).count();
+  bridge::PolicyRuntime& runtime = *started.runtime;
+
+  // Both sides check the protocol version before anything else.
+  protocol::Request hello;
+  hello.mutable_hello()->set_protocol_version(protocol::PROTOCOL_VERSION);
+  hello.mutable_hello()->set_host("bridge_replay");
+  hello.mutable_hello()->set_module("allocator");
+  protocol::Response greeting = Send(runtime, hello);
+  if (!greeting.has_hello() || greeting.hello().protocol_version() != protocol::PROTOCOL_VERSION) {
+    Fail(1, "protocol version mismatch: the runtime answered " + greeting.ShortDebugString());
+  }
+
+  std::vector<std::string> timings;
+  size_t count = 0, offers = 0, errors = 0;
+  double total_us = 0;
+  while (true) {
+    protocol::Request request;
+    bool clean_eof = false;
+    if (!google::protobuf::util::ParseDelimitedFromZeroCopyStream(&request, &input, &clean_eof)) {
+      if (clean_eof) break;
+      Fail(2, "request " + std::to_string(count) + " in " + argv[2] + " is not a length-delimited Request");
+    }
+    const auto before = Clock::now();
+    protocol::Response response = Send(runtime, request);
+    const double us = std::chrono::duration<double, std::micro>(Clock::now() - before).count();
+    total_us += us;
+    CheckReply(request, response, count);
+    if (response.has_error()) errors++;
+    if (response.has_allocator() && response.allocator().has_allocation()) {
+      offers += response.allocator().allocation().offers_size();
+    }
+    if (!timings_path.empty()) timings.push_back(CallName(request) + " " + std::to_string(us));
+    if (!google::protobuf::util::SerializeDelimitedToOstream(response, &out)) Fail(2, "writing a reply failed");
+    count++;
+  }
+  out.close();
+  if (!timings_path.empty()) {
+    std::ofstream file(timings_path, std::ios::trunc);
+    for (const auto& line : timings) file << line << '\n';
+  }
+  std::printf("replayed %zu requests: %zu offers, %zu error replies, runtime start %.1f ms, calls %.1f ms in all (runtime %s)\n",
+              count, offers, errors, start_ms, total_us / 1000, greeting.hello().runtime_version().c_str());
+  return 0;
+}
