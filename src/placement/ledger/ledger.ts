@@ -1,0 +1,241 @@
+/**
+ * The reservation ledger: the service side's record of what it reserved, for which pod instance,
+ * on which agent, since when, and whether a task uses it. It is what the planner reads to keep
+ * placed instances where they are (LedgerView) and what reconciliation compares with the
+ * reservations the cluster actually holds. Calls that would make it inconsistent throw
+ * LedgerError and change nothing.
+ */
+import type { PlacementAgent } from '../constraints/index.ts';
+import type { LedgerView, PlacedPodInstance, Plan } from '../plan/index.ts';
+import { ResourceError, Resources } from '../../resources/index.ts';
+import type { ClusterResources } from './cluster.ts';
+import { LedgerError } from './errors.ts';
+import { reconcileEntries, type ReconcileOptions } from './reconcile.ts';
+import { releaseSteps } from './release.ts';
+import type { InstanceRecord, LedgerEntry, ReconcileReport, ReleasePlan } from './types.ts';
+
+export interface LedgerOptions {
+  /** Milliseconds of the injected clock (the simulator's, a test's); stamps `since`. */
+  readonly clock: () => number;
+}
+
+/** Which entries: every condition given must hold. */
+export interface LedgerFilter {
+  readonly service?: string;
+  readonly podInstance?: string;
+  readonly agentId?: string;
+  readonly retired?: boolean;
+}
+
+const key = (service: string, podInstance: string) => `${service}\u0000${podInstance}`;
+
+export class ReservationLedger implements LedgerView {
+  readonly #clock: () => number;
+  /** By resource_id, in recording order. */
+  readonly #entries = new Map<string, LedgerEntry>();
+  readonly #instances = new Map<string, InstanceRecord>();
+  /** Resource ids and persistence ids in use. */
+  readonly #ids = new Set<string>();
+
+  constructor(options: LedgerOptions) {
+    if (typeof options?.clock !== 'function') throw new LedgerError('a ledger needs a clock: new ReservationLedger({ clock: () => ms })');
+    this.#clock = options.clock;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /**
+   * Records a plan's reservations once its operations have been executed. A placement of an
+   * instance the ledger already holds must be a replacement (`replaces`): the old reservations
+   * are then retired, waiting for `planReleaseRetired`.
+   */
+  apply(plan: Plan): LedgerEntry[] {
+    const since = this.#clock();
+    const fresh = new Set<string>();
+    const claim = (id: string, what: string) => {
+      if (this.#ids.has(id) || fresh.has(id)) throw new LedgerError(`${what} ${id} is already recorded; nothing was applied`);
+      fresh.add(id);
+    };
+    const added: LedgerEntry[] = [];
+    const records: InstanceRecord[] = [];
+    const seen = new Set<string>();
+    for (const p of plan.placements) {
+      const k = key(plan.service, p.podInstance);
+      if (seen.has(k)) throw new LedgerError(`the plan places ${p.podInstance} twice; nothing was applied`);
+      seen.add(k);
+      const current = this.#instances.get(k);
+      if (current !== undefined && p.replaces === undefined) {
+        throw new LedgerError(`${plan.service}/${p.podInstance} is already placed on agent ${current.agent.id}; plan it with replace to move it; nothing was applied`);
+      }
+      for (const r of p.reservations) {
+        claim(r.resourceId, 'resource_id');
+        if (r.volume !== undefined) claim(r.volume.persistenceId, 'persistence id');
+        let resources: Resources;
+        try {
+          resources = Resources.of(r.resources);
+        } catch (e) {
+          if (e instanceof ResourceError) throw new LedgerError(`${p.podInstance} resource_id ${r.resourceId}: ${e.message}; nothing was applied`);
+          throw e;
+        }
+        added.push({
+          service: plan.service,
+          podInstance: p.podInstance,
+          podType: p.podType,
+          resourceId: r.resourceId,
+          agentId: p.agent.id,
+          kind: r.kind,
+          resources,
+          ...(r.volume === undefined ? {} : { persistenceId: r.volume.persistenceId, containerPath: r.volume.containerPath }),
+          since,
+          retired: false,
+        });
+      }
+      records.push({ service: plan.service, podInstance: p.podInstance, podType: p.podType, index: p.index, agent: p.agent, since });
+    }
+    // Validated: now change.
+    for (const record of records) {
+      const k = key(record.service, record.podInstance);
+      if (this.#instances.has(k)) {
+        for (const e of this.byInstance(record.service, record.podInstance)) this.#entries.set(e.resourceId, { ...e, retired: true });
+      }
+      this.#instances.set(k, record);
+    }
+    for (const e of added) this.#entries.set(e.resourceId, e);
+    for (const id of fresh) this.#ids.add(id);
+    return added;
+  }
+
+  // LedgerView
+
+  placed(service: string): PlacedPodInstance[] {
+    const out: PlacedPodInstance[] = [];
+    for (const r of this.#instances.values()) {
+      if (r.service === service) out.push({ podInstance: r.podInstance, podType: r.podType, index: r.index, agent: r.agent });
+    }
+    return out;
+  }
+
+  hasId(id: string): boolean {
+    return this.#ids.has(id);
+  }
+
+  // Queries
+
+  entries(filter: LedgerFilter = {}): LedgerEntry[] {
+    const out: LedgerEntry[] = [];
+    for (const e of this.#entries.values()) {
+      if (filter.service !== undefined && e.service !== filter.service) continue;
+      if (filter.podInstance !== undefined && e.podInstance !== filter.podInstance) continue;
+      if (filter.agentId !== undefined && e.agentId !== filter.agentId) continue;
+      if (filter.retired !== undefined && e.retired !== filter.retired) continue;
+      out.push(e);
+    }
+    return out;
+  }
+
+  entry(resourceId: string): LedgerEntry | undefined {
+    return this.#entries.get(resourceId);
+  }
+
+  byService(service: string): LedgerEntry[] {
+    return this.entries({ service });
+  }
+
+  /** The instance's current reservations (retired ones: `entries({ …, retired: true })`). */
+  byInstance(service: string, podInstance: string): LedgerEntry[] {
+    return this.entries({ service, podInstance, retired: false });
+  }
+
+  byAgent(agentId: string): LedgerEntry[] {
+    return this.entries({ agentId });
+  }
+
+  instance(service: string, podInstance: string): InstanceRecord | undefined {
+    return this.#instances.get(key(service, podInstance));
+  }
+
+  instances(service?: string): InstanceRecord[] {
+    return [...this.#instances.values()].filter((r) => service === undefined || r.service === service);
+  }
+
+  /** The agent an instance lives on (sticky relaunch goes back there). */
+  agentOf(service: string, podInstance: string): PlacementAgent | undefined {
+    return this.instance(service, podInstance)?.agent;
+  }
+
+  // In use
+
+  /** A task runs on the instance's current reservations. */
+  markInUse(service: string, podInstance: string, taskId: string): void {
+    const record = this.#require(service, podInstance);
+    this.#instances.set(key(service, podInstance), { ...record, taskId });
+    for (const e of this.byInstance(service, podInstance)) this.#entries.set(e.resourceId, { ...e, taskId });
+  }
+
+  /** The instance's task ended (on any of its reservations, retired included). */
+  markIdle(service: string, podInstance: string): void {
+    const record = this.#require(service, podInstance);
+    const { taskId: _task, ...idle } = record;
+    this.#instances.set(key(service, podInstance), idle);
+    for (const e of this.entries({ service, podInstance })) {
+      const { taskId: _t, ...rest } = e;
+      this.#entries.set(e.resourceId, rest);
+    }
+  }
+
+  #require(service: string, podInstance: string): InstanceRecord {
+    const record = this.instance(service, podInstance);
+    if (record === undefined) throw new LedgerError(`${service}/${podInstance} is not in the ledger`);
+    return record;
+  }
+
+  // Release
+
+  /** Operations that release every reservation (current and retired) of the instances; refuses instances in use. */
+  planRelease(service: string, podInstances: readonly string[]): ReleasePlan {
+    const entries = podInstances.flatMap((i) => {
+      const list = this.entries({ service, podInstance: i });
+      if (list.length === 0) throw new LedgerError(`${service}/${i} holds no reservations`);
+      return list;
+    });
+    return this.#releasePlan(service, entries);
+  }
+
+  /** Operations that release the reservations replaced instances left behind (garbage collection). */
+  planReleaseRetired(service: string): ReleasePlan {
+    return this.#releasePlan(service, this.entries({ service, retired: true }));
+  }
+
+  #releasePlan(service: string, entries: readonly LedgerEntry[]): ReleasePlan {
+    const busy = entries.find((e) => e.taskId !== undefined);
+    if (busy !== undefined) throw new LedgerError(`${service}/${busy.podInstance} is in use by task ${busy.taskId}; kill it before releasing its reservations`);
+    return { service, resourceIds: entries.map((e) => e.resourceId), steps: releaseSteps(entries) };
+  }
+
+  /** Forgets the released reservations once the release plan's operations were executed. */
+  release(plan: ReleasePlan): LedgerEntry[] {
+    const entries = plan.resourceIds.map((id) => {
+      const e = this.#entries.get(id);
+      if (e === undefined) throw new LedgerError(`resource_id ${id} is not in the ledger; nothing was released`);
+      return e;
+    });
+    for (const e of entries) {
+      this.#entries.delete(e.resourceId);
+      this.#ids.delete(e.resourceId);
+      if (e.persistenceId !== undefined) this.#ids.delete(e.persistenceId);
+    }
+    for (const e of entries) {
+      if (this.byInstance(e.service, e.podInstance).length === 0) this.#instances.delete(key(e.service, e.podInstance));
+    }
+    return entries;
+  }
+
+  // Reconciliation
+
+  /** Compares the ledger with the labelled reservations present in the cluster. */
+  reconcile(cluster: ClusterResources, options: ReconcileOptions = {}): ReconcileReport {
+    return reconcileEntries(this.#entries.values(), cluster, options);
+  }
+}
