@@ -1,1 +1,3 @@
 export * from './policy.ts';
+export * from './hooks.ts';
+export * from './isolator.ts';

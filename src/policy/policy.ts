@@ -5,6 +5,8 @@
  * context; a stage that throws gets its default for that call and an error is counted.
  */
 import type { Attribute, Resources } from '../resources/index.ts';
+import type { HookPolicy } from './hooks.ts';
+import type { IsolatorPolicy } from './isolator.ts';
 
 export interface AgentView {
   readonly id: string;
@@ -82,7 +84,14 @@ export interface AllocatorPolicy {
   onWeightsChanged?(weights: ReadonlyMap<string, number>): void;
 }
 
-export type Policy = AllocatorPolicy;
+/**
+ * What a policy file exports (`export default definePolicy({...})`): allocator stages at the top
+ * level, plus optional mesos::Hook callbacks and an isolator. A bundle serves whichever it has.
+ */
+export interface Policy extends AllocatorPolicy {
+  readonly hooks?: HookPolicy;
+  readonly isolator?: IsolatorPolicy;
+}
 
 /** Identity helper that gives a policy object its full types. */
 export function definePolicy<P extends Policy>(policy: P): P {

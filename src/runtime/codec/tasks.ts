@@ -1,0 +1,138 @@
+/**
+ * The plain-data views hooks and isolators see (src/policy/hooks.ts), from the wire's TaskInfo,
+ * ExecutorInfo, CommandInfo, FrameworkInfo, AgentInfo, ContainerID and TaskStatus; and the
+ * `Environment` both ways.
+ */
+import type {
+  AgentInfoView, CommandView, ContainerIdView, EnvironmentVariables, ExecutorView, FrameworkInfoView, TaskState, TaskStatusView, TaskView,
+} from '../../policy/index.ts';
+import { protocol, type wire } from '../protocol.ts';
+import { attributesFromWire } from './attributes.ts';
+import { domainFromWire } from './agent.ts';
+import { CodecError } from './errors.ts';
+import { frameworkCapabilitiesFromWire } from './framework.ts';
+import { list, opt } from './presence.ts';
+import { resourcesFromWire } from './resources.ts';
+import { labelsFromWire } from './values.ts';
+
+const VariableType = protocol.Environment.Variable.Type;
+
+/** VALUE variables as name → value; SECRET ones are not the policy's to see (the adapter keeps them). */
+export function environmentFromWire(env: wire.IEnvironment | null | undefined): EnvironmentVariables {
+  const out: Record<string, string> = {};
+  if (env === null || env === undefined) return out;
+  for (const v of list(env.variables)) {
+    if ((v.type ?? VariableType.UNKNOWN) === VariableType.SECRET) continue;
+    out[v.name ?? ''] = v.value ?? '';
+  }
+  return out;
+}
+
+export function environmentToWire(env: EnvironmentVariables): wire.IEnvironment {
+  return { variables: Object.entries(env).map(([name, value]) => ({ name, type: VariableType.VALUE, value })) };
+}
+
+function commandFromWire(c: wire.ICommandInfo): CommandView {
+  const value = opt(c, 'value');
+  const user = opt(c, 'user');
+  return { ...(value === undefined ? {} : { value }), ...(user === undefined ? {} : { user }), arguments: list(c.arguments), environment: environmentFromWire(opt(c, 'environment')) };
+}
+
+export function executorFromWire(e: wire.IExecutorInfo, field: string): ExecutorView {
+  const frameworkId = opt(e, 'frameworkId')?.value ?? undefined;
+  const name = opt(e, 'name');
+  const command = opt(e, 'command');
+  return {
+    executorId: opt(e, 'executorId')?.value ?? '',
+    ...(frameworkId === undefined ? {} : { frameworkId }),
+    ...(name === undefined ? {} : { name }),
+    ...(command === undefined ? {} : { command: commandFromWire(command) }),
+    resources: resourcesFromWire(e.resources, `${field}.resources`),
+    labels: labelsFromWire(opt(e, 'labels')),
+  };
+}
+
+export function taskFromWire(t: wire.ITaskInfo | null | undefined, field: string): TaskView {
+  if (t === null || t === undefined) throw new CodecError(field, 'is required');
+  const agentId = opt(t, 'agentId')?.value ?? undefined;
+  const executor = opt(t, 'executor');
+  const command = opt(t, 'command');
+  return {
+    name: t.name ?? '',
+    taskId: opt(t, 'taskId')?.value ?? '',
+    ...(agentId === undefined ? {} : { agentId }),
+    resources: resourcesFromWire(t.resources, `${field}.resources`),
+    ...(executor === undefined ? {} : { executor: executorFromWire(executor, `${field}.executor`) }),
+    ...(command === undefined ? {} : { command: commandFromWire(command) }),
+    labels: labelsFromWire(opt(t, 'labels')),
+  };
+}
+
+export function frameworkViewFromWire(f: wire.IFrameworkInfo | null | undefined): FrameworkInfoView {
+  if (f === null || f === undefined) return { name: '', user: '', roles: ['*'], capabilities: [], labels: [] };
+  const capabilities = frameworkCapabilitiesFromWire(f.capabilities);
+  const role = opt(f, 'role');
+  const roles = capabilities.includes('MULTI_ROLE') ? [...new Set(list(f.roles))] : [role === undefined || role === '' ? '*' : role];
+  const id = opt(f, 'id')?.value ?? undefined;
+  const principal = opt(f, 'principal');
+  const hostname = opt(f, 'hostname');
+  return {
+    ...(id === undefined ? {} : { id }),
+    name: f.name ?? '',
+    user: f.user ?? '',
+    roles,
+    ...(principal === undefined ? {} : { principal }),
+    ...(hostname === undefined ? {} : { hostname }),
+    capabilities,
+    labels: labelsFromWire(opt(f, 'labels')),
+  };
+}
+
+export function agentViewFromWire(a: wire.IAgentInfo | null | undefined, field: string): AgentInfoView {
+  if (a === null || a === undefined) throw new CodecError(field, 'is required');
+  const id = opt(a, 'id')?.value ?? undefined;
+  const port = opt(a, 'port');
+  const domain = domainFromWire(opt(a, 'domain'));
+  return {
+    ...(id === undefined ? {} : { id }),
+    hostname: a.hostname ?? '',
+    ...(port === undefined ? {} : { port }),
+    resources: resourcesFromWire(a.resources, `${field}.resources`),
+    attributes: attributesFromWire(a.attributes, `${field}.attributes`),
+    ...(domain === undefined ? {} : { domain }),
+  };
+}
+
+export function containerIdFromWire(c: wire.IContainerID | null | undefined, field: string): ContainerIdView {
+  if (c === null || c === undefined) throw new CodecError(field, 'is required');
+  const parent = opt(c, 'parent');
+  return parent === undefined ? { value: c.value ?? '' } : { value: c.value ?? '', parent: containerIdFromWire(parent, `${field}.parent`) };
+}
+
+export function containerIdToWire(c: ContainerIdView): wire.IContainerID {
+  return c.parent === undefined ? { value: c.value } : { value: c.value, parent: containerIdToWire(c.parent) };
+}
+
+export function taskStatusFromWire(s: wire.ITaskStatus | null | undefined, field: string): TaskStatusView {
+  if (s === null || s === undefined) throw new CodecError(field, 'is required');
+  const stateNumber = opt(s, 'state');
+  const state = stateNumber === undefined ? undefined : (protocol.TaskState[stateNumber] as TaskState | undefined);
+  if (state === undefined) throw new CodecError(`${field}.state`, stateNumber === undefined ? 'is required' : `unknown TaskState ${stateNumber}`);
+  const message = opt(s, 'message');
+  const reason = opt(s, 'reason');
+  const agentId = opt(s, 'agentId')?.value ?? undefined;
+  const executorId = opt(s, 'executorId')?.value ?? undefined;
+  const timestamp = opt(s, 'timestamp');
+  const healthy = opt(s, 'healthy');
+  return {
+    taskId: opt(s, 'taskId')?.value ?? '',
+    state,
+    ...(message === undefined ? {} : { message }),
+    ...(reason === undefined ? {} : { reason }),
+    ...(agentId === undefined ? {} : { agentId }),
+    ...(executorId === undefined ? {} : { executorId }),
+    ...(timestamp === undefined ? {} : { timestamp }),
+    ...(healthy === undefined ? {} : { healthy }),
+    labels: labelsFromWire(opt(s, 'labels')),
+  };
+}
