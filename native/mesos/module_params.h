@@ -1,0 +1,56 @@
+// The parameters of the three modules, as given in the --modules manifest:
+//   policy           path of the policy bundle (required; must be a file)
+//   heap_mb          the policy's V8 heap budget in MiB (positive; default: V8's own)
+//   call_timeout_ms  deadline of one call into the policy (positive; default per module kind)
+//   on_error         "default": a failed call falls back to Mesos's default behaviour for it;
+//                    "fail": the call fails (hooks return Error, isolator futures fail)
+//   log_level        debug | info | warning | error: the least severe policy log line kept
+//   watch_interval_ms  (isolator only) how often `watch` asks the policy for a limitation
+// Anything else, or a bad value, is an error that names the parameter: the module is not created.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "log.h"
+
+namespace mesos {
+class Parameters;
+}
+
+namespace mesos_policy::adapter {
+
+enum class ModuleKind { kAllocator, kHook, kIsolator };
+enum class OnError { kDefault, kFail };
+
+// "allocator", "hook", "isolator": the Hello.module value and the metrics prefix.
+const char* ModuleKindName(ModuleKind kind);
+
+struct ModuleConfig {
+  ModuleKind kind = ModuleKind::kHook;
+  std::string policy;  // absolute, normalised path of the bundle
+  size_t heap_mb = 0;  // 0: V8's default
+  std::chrono::milliseconds call_timeout{1000};
+  OnError on_error = OnError::kDefault;
+  bridge::LogLevel log_level = bridge::LogLevel::kInfo;
+  std::chrono::milliseconds watch_interval{1000};
+};
+
+using ParameterList = std::vector<std::pair<std::string, std::string>>;
+
+// Why the parameters are unusable, or nothing when `config` holds them.
+struct ParseOutcome {
+  std::optional<ModuleConfig> config;
+  std::string error;
+};
+
+ParseOutcome ParseModuleParameters(ModuleKind kind, const ParameterList& parameters);
+
+// The manifest's key/value pairs, in order.
+ParameterList FromMesos(const mesos::Parameters& parameters);
+
+}  // namespace mesos_policy::adapter

@@ -1,0 +1,258 @@
+// mesos_adapter_test: the Mesos-facing halves of native/mesos that need no running Mesos — module
+// parameters, wire copies between Mesos's messages and the bridge protocol's, the allocator calls,
+// the Allocation → offer-callback regrouping, and the resync mirror. Prints one line per check and
+// "N passed, N failed"; exits non-zero when a check failed.
+#include <mesos/allocator/allocator.hpp>
+#include <mesos/resources.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "allocation.h"
+#include "allocator_calls.h"
+#include "allocator_mirror.h"
+#include "convert.h"
+#include "module_params.h"
+
+using namespace mesos_policy::adapter;
+namespace protocol = mesos_policy::protocol;
+
+namespace {
+
+int passed = 0;
+int failed = 0;
+
+void Check(bool ok, const std::string& name, const std::string& detail = "") {
+  (ok ? passed : failed)++;
+  std::printf("%s - %s%s%s\n", ok ? "ok" : "FAIL", name.c_str(), detail.empty() ? "" : ": ", detail.c_str());
+}
+
+mesos::Resources Parse(const std::string& text) { return CHECK_NOTERROR(mesos::Resources::parse(text)); }
+
+mesos::Resources Allocated(const std::string& text, const std::string& role) {
+  mesos::Resources resources = Parse(text);
+  resources.allocate(role);
+  return resources;
+}
+
+void Parameters(const std::string& bundle) {
+  auto ok = ParseModuleParameters(ModuleKind::kHook, {{"policy", bundle}});
+  Check(ok.config.has_value(), "a bundle path alone is enough", ok.error);
+  if (ok.config) {
+    Check(ok.config->call_timeout.count() == 1000 && ok.config->on_error == OnError::kDefault &&
+              ok.config->log_level == mesos_policy::bridge::LogLevel::kInfo,
+          "hook defaults: 1000 ms, on_error=default, log_level=info");
+  }
+  auto full = ParseModuleParameters(ModuleKind::kIsolator, {{"policy", bundle},
+                                                             {"heap_mb", "256"},
+                                                             {"call_timeout_ms", "50"},
+                                                             {"on_error", "fail"},
+                                                             {"log_level", "warning"},
+                                                             {"watch_interval_ms", "200"}});
+  Check(full.config && full.config->heap_mb == 256 && full.config->call_timeout.count() == 50 &&
+            full.config->on_error == OnError::kFail && full.config->watch_interval.count() == 200,
+        "every parameter is read", full.error);
+  auto expect_error = [&](ModuleKind kind, const ParameterList& list, const std::string& mentions,
+                          const std::string& name) {
+    auto outcome = ParseModuleParameters(kind, list);
+    Check(!outcome.config && outcome.error.find(mentions) != std::string::npos, name, outcome.error);
+  };
+  expect_error(ModuleKind::kHook, {}, "'policy' is missing", "no policy is an error");
+  expect_error(ModuleKind::kHook, {{"policy", "/nonexistent/x.js"}}, "does not exist", "a missing bundle is an error");
+  expect_error(ModuleKind::kHook, {{"policy", bundle}, {"heap_mb", "0"}}, "heap_mb", "heap_mb 0 is an error");
+  expect_error(ModuleKind::kHook, {{"policy", bundle}, {"heap_mb", "-5"}}, "heap_mb", "a negative heap_mb is an error");
+  expect_error(ModuleKind::kHook, {{"policy", bundle}, {"call_timeout_ms", "1s"}}, "call_timeout_ms",
+               "a timeout with a unit is an error");
+  expect_error(ModuleKind::kHook, {{"policy", bundle}, {"on_error", "ignore"}}, "on_error", "on_error=ignore is an error");
+  expect_error(ModuleKind::kHook, {{"policy", bundle}, {"log_level", "trace"}}, "log_level", "log_level=trace is an error");
+  expect_error(ModuleKind::kHook, {{"policy", bundle}, {"polciy", bundle}}, "unknown parameter 'polciy'",
+               "an unknown parameter is named");
+  expect_error(ModuleKind::kHook, {{"policy", bundle}, {"watch_interval_ms", "5"}}, "unknown parameter",
+               "watch_interval_ms is the isolator's only");
+  expect_error(ModuleKind::kHook, {{"policy", bundle}, {"policy", bundle}}, "twice", "a repeated parameter is an error");
+}
+
+void WireCopies() {
+  mesos::Resources reserved = Parse("cpus(ops):2;mem:64;ports:[31000-31005];disk(ops):100");
+  reserved.allocate("ops");
+  google::protobuf::RepeatedPtrField<protocol::Resource> wire;
+  ToProtocol(reserved, &wire);
+  Check(wire.size() == 4, "every resource is copied", std::to_string(wire.size()));
+  bool tagged = true;
+  for (const auto& resource : wire) tagged = tagged && resource.allocation_info().role() == "ops";
+  Check(tagged, "allocation_info.role survives the copy");
+  Try<mesos::Resources> back = FromProtocol(wire);
+  Check(back.isSome() && back.get() == reserved, "Resources round-trip through the protocol",
+        back.isSome() ? stringify(back.get()) : back.error());
+
+  protocol::Resource nameless;
+  nameless.set_type(protocol::Value::SCALAR);
+  nameless.mutable_scalar()->set_value(1);
+  google::protobuf::RepeatedPtrField<protocol::Resource> bad;
+  *bad.Add() = nameless;
+  Try<mesos::Resources> refused = FromProtocol(bad);
+  Check(refused.isError() && refused.error().find("name") != std::string::npos,
+        "a resource without Mesos's required name is refused", refused.isError() ? refused.error() : "accepted");
+
+  protocol::Resource negative;
+  negative.set_name("cpus");
+  negative.set_type(protocol::Value::SCALAR);
+  negative.mutable_scalar()->set_value(-1);
+  *bad.Mutable(0) = negative;
+  refused = FromProtocol(bad);
+  Check(refused.isError(), "a negative scalar does not validate", refused.isError() ? refused.error() : "accepted");
+
+  mesos::TaskInfo task;
+  task.set_name("t");
+  task.mutable_task_id()->set_value("t1");
+  task.mutable_slave_id()->set_value("a1");
+  task.set_data(std::string(1 << 16, 'x'));  // outside the protocol's subset: not carried
+  protocol::TaskInfo copied = ToProtocol(task);
+  Check(copied.agent_id().value() == "a1" && copied.ByteSizeLong() < 100,
+        "a TaskInfo copies its subset and drops the rest", std::to_string(copied.ByteSizeLong()) + " bytes");
+
+  protocol::Attribute rack;
+  rack.set_name("rack");
+  rack.set_type(protocol::Value::TEXT);
+  rack.mutable_text()->set_value("r1");
+  google::protobuf::RepeatedPtrField<protocol::Attribute> attributes;
+  *attributes.Add() = rack;
+  Try<mesos::Attributes> converted = AttributesFromProtocol(attributes);
+  Check(converted.isSome() && converted->size() == 1 && converted->get(0).text().value() == "r1",
+        "attributes convert to Mesos's");
+}
+
+void Calls() {
+  mesos::SlaveInfo info;
+  info.set_hostname("h1");
+  info.mutable_id()->set_value("a1");
+  mesos::FrameworkID framework;
+  framework.set_value("f1");
+  hashmap<mesos::FrameworkID, mesos::Resources> used;
+  used[framework] = Allocated("cpus:1", "web");
+  protocol::AllocatorCall call = calls::AddAgent(info.id(), info, {}, None(), Parse("cpus:4;mem:1024"), used);
+  Check(call.has_add_agent() && call.add_agent().agent_id() == "a1" && call.add_agent().agent_info().hostname() == "h1" &&
+            call.add_agent().total_size() == 2 && call.add_agent().used_size() == 1 &&
+            call.add_agent().used(0).id() == "f1",
+        "addSlave becomes AddAgent with total and used per framework", call.ShortDebugString());
+
+  mesos::quota::QuotaConfig config;
+  config.set_role("web");
+  (*config.mutable_guarantees())["cpus"].set_value(2);
+  (*config.mutable_limits())["mem"].set_value(512);
+  protocol::AllocatorCall quota = calls::UpdateQuota("web", mesos::Quota(config));
+  Check(quota.update_quota().quota().role() == "web" && quota.update_quota().quota().guarantees().at("cpus").value() == 2 &&
+            quota.update_quota().quota().limits().at("mem").value() == 512,
+        "updateQuota carries guarantees and limits", quota.ShortDebugString());
+
+  mesos::allocator::Options options;
+  options.allocationInterval = Milliseconds(250);
+  options.minAllocatableResources = std::vector<mesos::ResourceQuantities>{
+      CHECK_NOTERROR(mesos::ResourceQuantities::fromString("cpus:0.01;mem:32"))};
+  protocol::AllocatorCall initialize = calls::Initialize(options);
+  Check(initialize.initialize().allocation_interval_ms() == 250 &&
+            initialize.initialize().min_allocatable_resources_size() == 1 &&
+            initialize.initialize().min_allocatable_resources(0).quantities().at("mem").value() == 32,
+        "initialize carries the interval and the minimum allocatable resources", initialize.ShortDebugString());
+  Check(calls::Name(initialize) == "initialize" && calls::Name(calls::Allocate()) == "allocate", "calls are named");
+}
+
+protocol::OfferEntry Entry(const std::string& framework, const std::string& role, const std::string& agent,
+                           const mesos::Resources& resources) {
+  protocol::OfferEntry entry;
+  entry.set_framework_id(framework);
+  entry.set_role(role);
+  entry.set_agent_id(agent);
+  ToProtocol(resources, entry.mutable_resources());
+  return entry;
+}
+
+void Decoding() {
+  AllocatorMirror mirror;
+  protocol::Allocation allocation;
+  *allocation.add_offers() = Entry("f1", "web", "a1", Allocated("cpus:1;mem:128", "web"));
+  *allocation.add_offers() = Entry("f1", "web", "a2", Allocated("cpus:2", "web"));
+  *allocation.add_offers() = Entry("f1", "db", "a1", Allocated("disk:10", "db"));
+  *allocation.add_offers() = Entry("f2", "web", "a1", Allocated("cpus:1", "db"));  // wrong role tag
+  protocol::InverseOfferEntry* inverse = allocation.add_inverse_offers();
+  inverse->set_framework_id("f1");
+  inverse->set_agent_id("a1");
+  inverse->mutable_unavailability()->mutable_start()->set_nanoseconds(5);
+  DecodedAllocation decoded = DecodeAllocation(allocation, mirror);
+  const mesos::FrameworkID f1 = FrameworkIdOf("f1");
+  Check(decoded.offers.size() == 1 && decoded.offers.at(f1).size() == 2 && decoded.offers.at(f1).at("web").size() == 2,
+        "offers group as framework → role → agent");
+  Check(decoded.offerEntries == 3, "three entries are offered", std::to_string(decoded.offerEntries));
+  Check(decoded.rejected.size() == 1 && decoded.rejected[0].why.find("allocation role") != std::string::npos,
+        "a resource tagged with another role is rejected with the reason",
+        decoded.rejected.empty() ? "" : decoded.rejected[0].why);
+  Check(decoded.inverseOffers.size() == 1 &&
+            decoded.inverseOffers.at(f1).at(AgentIdOf("a1")).unavailability.start().nanoseconds() == 5,
+        "inverse offers carry the unavailability");
+}
+
+void Mirror() {
+  AllocatorMirror mirror;
+  mesos::SlaveInfo info;
+  info.set_hostname("h1");
+  const mesos::SlaveID a1 = AgentIdOf("a1");
+  const mesos::FrameworkID f1 = FrameworkIdOf("f1");
+  mesos::FrameworkInfo framework;
+  framework.set_name("kafka");
+  framework.add_roles("web");
+  mirror.addAgent(a1, AgentRecord{info, {}, None(), Parse("cpus:4;mem:1024;disk:100"), {}, true});
+  mirror.addFramework(f1, framework, true, mesos::allocator::FrameworkOptions());
+  mirror.offered(f1, a1, Allocated("cpus:2;mem:256", "web"));
+  mirror.recovered(f1, a1, Allocated("cpus:1", "web"));
+  mirror.suppress(f1, {});
+
+  mesos::Offer::Operation reserve;
+  reserve.set_type(mesos::Offer::Operation::RESERVE);
+  mesos::Resources dynamic = Parse("disk:40");
+  mesos::Resource::ReservationInfo reservation;
+  reservation.set_type(mesos::Resource::ReservationInfo::DYNAMIC);
+  reservation.set_role("web");
+  dynamic = dynamic.pushReservation(reservation);
+  *reserve.mutable_reserve()->mutable_resources() = dynamic;
+  mirror.updateAvailable(a1, {reserve});
+
+  std::vector<protocol::AllocatorCall> resync = mirror.resyncCalls();
+  const protocol::AddAgent* agent = nullptr;
+  const protocol::AddFramework* added = nullptr;
+  for (const auto& call : resync) {
+    if (call.has_add_agent()) agent = &call.add_agent();
+    if (call.has_add_framework()) added = &call.add_framework();
+  }
+  Check(agent != nullptr && agent->used_size() == 1, "resync re-adds the agent with what f1 uses");
+  if (agent != nullptr && agent->used_size() == 1) {
+    Try<mesos::Resources> used = FromProtocol(agent->used(0).resources());
+    Check(used.isSome() && used.get() == Allocated("cpus:1;mem:256", "web"), "used = offered − recovered",
+          used.isSome() ? stringify(used.get()) : used.error());
+    Try<mesos::Resources> total = FromProtocol(agent->total());
+    Check(total.isSome() && total->reserved("web") == dynamic, "the total includes the operator's reservation",
+          total.isSome() ? stringify(total.get()) : total.error());
+  }
+  Check(added != nullptr && added->active() && added->options().suppressed_roles_size() == 1 && added->used_size() == 0,
+        "resync re-adds the framework active, suppressed in 'web', with its usage on the agents only");
+  mirror.removeFramework(f1);
+  resync = mirror.resyncCalls();
+  bool clean = true;
+  for (const auto& call : resync) clean = clean && !call.has_add_framework() && !(call.has_add_agent() && call.add_agent().used_size() > 0);
+  Check(clean, "a removed framework leaves nothing behind");
+}
+
+}  // namespace
+
+int main() {
+  const std::string bundle = "/tmp/mesos_adapter_test_bundle.js";
+  std::ofstream(bundle) << "exports.handle = () => '';\n";
+  Parameters(bundle);
+  WireCopies();
+  Calls();
+  Decoding();
+  Mirror();
+  std::remove(bundle.c_str());
+  std::printf("%d passed, %d failed\n", passed, failed);
+  return failed == 0 ? 0 : 1;
+}
