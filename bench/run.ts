@@ -7,6 +7,8 @@ import { printTable } from './harness.ts';
 import { runResourcesBench } from './resources.bench.ts';
 import { runSorterBench } from './sorter.bench.ts';
 import { declineOffers, suppressOffers, largeAndSmallQuota, formatFigure } from './allocator.bench.ts';
+import { formatPlacementFigure, placementBenchTitle, runPlacementBench } from './placement.bench.ts';
+import { formatBridgeFigures, runBridgeBench } from './bridge.bench.ts';
 
 const minMs = Number(process.env.BENCH_MS ?? 1000);
 const quick = process.env.BENCH_QUICK === '1';
@@ -19,3 +21,9 @@ const grid: Array<[number, number]> = quick ? [[1000, 100], [1000, 1000]] : [[10
 for (const [agents, frameworks] of grid) console.log(formatFigure(declineOffers(agents, frameworks, 10)));
 for (const [agents, frameworks] of grid) console.log(formatFigure(suppressOffers(agents, frameworks)));
 console.log(formatFigure(quick ? largeAndSmallQuota(250, 50) : largeAndSmallQuota(2500, 500)));
+
+console.log(`\n${placementBenchTitle()}`);
+for (const figure of runPlacementBench(undefined, quick)) console.log(formatPlacementFigure(figure));
+
+console.log('\nNative bridge (C++ host threads ⇄ embedded Node 18 runtime; build/native)');
+console.log(formatBridgeFigures(await runBridgeBench(quick ? { agents: 1000, frameworks: 100, calls: 5000 } : {})));
