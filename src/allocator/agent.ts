@@ -6,7 +6,7 @@
 import { Resources, type ResourceQuantities } from '../resources/index.ts';
 import type { FrameworkState } from './framework.ts';
 import { isAllocatable } from './min-allocatable.ts';
-import { isQuotaScalar, stripIncapableResources } from './offer-rules.ts';
+import { hasRevocable, isQuotaScalar, stripIncapableResources } from './offer-rules.ts';
 import { RoleViews, type QuotaSplit } from './role-views.ts';
 import type { AgentCapability, AgentInfo, InverseOfferStatus, Unavailability } from './types.ts';
 
@@ -22,6 +22,7 @@ export class AgentState {
   private totalValue: Resources;
   private sharedValue: Resources;
   private hasGpuValue: boolean;
+  private hasRevocableTotalValue: boolean;
   private readonly offeredOrAllocatedByFramework = new Map<string, Resources>();
   /** Sum of `offeredOrAllocatedByFramework`, computed when asked (offers and declines do not need it). */
   private totalOfferedOrAllocatedValue: Resources | undefined = Resources.EMPTY;
@@ -29,6 +30,8 @@ export class AgentState {
   /** What the cycle derives per role from `available`; invalidated whenever `available` changes. */
   private readonly views = new RoleViews();
   maintenance: Maintenance | undefined;
+  private multiRoleOf: ReadonlySet<AgentCapability> | undefined;
+  private multiRoleValue = false;
 
   constructor(
     readonly id: string,
@@ -40,6 +43,7 @@ export class AgentState {
     this.totalValue = total;
     this.sharedValue = total.shared();
     this.hasGpuValue = (total.gpus() ?? 0) > 0;
+    this.hasRevocableTotalValue = hasRevocable(total);
     this.updateAvailable();
   }
 
@@ -57,8 +61,20 @@ export class AgentState {
     }
     return this.totalOfferedOrAllocatedValue;
   }
+  /** `capabilities.has('MULTI_ROLE')`, without a set lookup on every visit (recomputed when the set is replaced). */
+  get multiRole(): boolean {
+    if (this.multiRoleOf !== this.capabilities) {
+      this.multiRoleOf = this.capabilities;
+      this.multiRoleValue = this.capabilities.has('MULTI_ROLE');
+    }
+    return this.multiRoleValue;
+  }
   get hasGpu(): boolean {
     return this.hasGpuValue;
+  }
+  /** Whether the total has revocable resources (without which nothing available is revocable). */
+  get hasRevocableTotal(): boolean {
+    return this.hasRevocableTotalValue;
   }
   offeredOrAllocated(): ReadonlyMap<string, Resources> {
     return this.offeredOrAllocatedByFramework;
@@ -68,6 +84,7 @@ export class AgentState {
     this.totalValue = total;
     this.sharedValue = total.shared();
     this.hasGpuValue = (total.gpus() ?? 0) > 0;
+    this.hasRevocableTotalValue = hasRevocable(total);
     this.updateAvailable();
   }
 

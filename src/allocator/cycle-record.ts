@@ -1,12 +1,18 @@
 /** The record a cycle leaves for `explain`: who got which agent, and why others were passed over. */
 import type { AllocationStage } from '../policy/index.ts';
 
+export interface OfferNote {
+  readonly frameworkId: string;
+  readonly role: string;
+  readonly stage: AllocationStage;
+}
+
 /** What the last cycle did, kept for `explain`. */
 export interface CycleRecord {
   readonly at: number;
   readonly candidates: ReadonlySet<string>;
   /** Per agent, the offers in the order they were made. */
-  readonly offersOn: Map<string, Array<{ readonly frameworkId: string; readonly role: string; readonly stage: AllocationStage }>>;
+  readonly offersOn: Map<string, OfferNote[]>;
   /** `${frameworkId}\0${agentId}` → the policy's rejection in the last cycle. */
   readonly policyRejections: Map<string, { readonly role: string; readonly stage: AllocationStage; readonly reason: string }>;
   /** Per agent, the frameworks visited and skipped, with the rule that skipped them (parallel arrays, cheap to fill). */
@@ -27,3 +33,54 @@ export type SkipCode =
   | 'filtered'
   | 'policy'
   | 'policy-sized-to-nothing';
+
+/**
+ * The record as the cycle fills it. Offers are logged in flat parallel arrays (a cycle makes one
+ * per agent or more, and a map entry, an array and an object per offer were a measurable part of
+ * the cycle); `offersOn` is built from them the first time `explain` asks.
+ */
+export class CycleLog implements CycleRecord {
+  readonly policyRejections: CycleRecord['policyRejections'] = new Map();
+  readonly skips: CycleRecord['skips'] = new Map();
+  readonly saturatedRoles = new Set<string>();
+  private readonly offerAgents: string[] = [];
+  private readonly offerFrameworks: string[] = [];
+  private readonly offerRoles: string[] = [];
+  private readonly offerStages: AllocationStage[] = [];
+  private offersOnValue: Map<string, OfferNote[]> | undefined;
+
+  constructor(
+    readonly at: number,
+    readonly candidates: ReadonlySet<string>,
+  ) {}
+
+  get offersOn(): Map<string, OfferNote[]> {
+    if (this.offersOnValue === undefined) {
+      const byAgent = new Map<string, OfferNote[]>();
+      for (let i = 0; i < this.offerAgents.length; i++) {
+        const agentId = this.offerAgents[i]!;
+        let notes = byAgent.get(agentId);
+        if (notes === undefined) byAgent.set(agentId, (notes = []));
+        notes.push({ frameworkId: this.offerFrameworks[i]!, role: this.offerRoles[i]!, stage: this.offerStages[i]! });
+      }
+      this.offersOnValue = byAgent;
+    }
+    return this.offersOnValue;
+  }
+
+  offered(agentId: string, frameworkId: string, role: string, stage: AllocationStage): void {
+    this.offersOnValue = undefined;
+    this.offerAgents.push(agentId);
+    this.offerFrameworks.push(frameworkId);
+    this.offerRoles.push(role);
+    this.offerStages.push(stage);
+  }
+
+  skipped(agentId: string, frameworkId: string, role: string, code: SkipCode): void {
+    let skips = this.skips.get(agentId);
+    if (skips === undefined) this.skips.set(agentId, (skips = { frameworks: [], roles: [], codes: [] }));
+    skips.frameworks.push(frameworkId);
+    skips.roles.push(role);
+    skips.codes.push(code);
+  }
+}

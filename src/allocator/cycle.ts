@@ -11,34 +11,26 @@ import type { AgentState } from './agent.ts';
 import type { FrameworkState } from './framework.ts';
 import { isAllocatable } from './min-allocatable.ts';
 import type { PolicyRunner } from './policy-runner.ts';
-import { addInto, limitsMinus, minus, scalarQuantities, subtractInto, type Quantities } from './quantities.ts';
+import { limitsMinus, scalarQuantities, type Quantities } from './quantities.ts';
 import { filtersOffer } from './refuse-filter.ts';
 import type { AllocatorState } from './state.ts';
-import type { CycleRecord, SkipCode } from './cycle-record.ts';
-import { ancestorsOf, EMPTY_QUANTITIES, frameworkView, hasRevocable, isOwnReservation, isQuotaScalar, plainScalarNames, scalarMilli, shuffle } from './offer-rules.ts';
+import { CycleLog, type SkipCode } from './cycle-record.ts';
+import { CycleQuota } from './cycle-quota.ts';
+import { generateInverseOffers } from './inverse-offers.ts';
+import { frameworkView, isOwnReservation, isQuotaScalar, plainScalarNames, shuffle } from './offer-rules.ts';
 import type { InverseOffers, Offers } from './types.ts';
-
-interface QuotaState {
-  readonly consumed: Map<string, Quantities>;
-  readonly requiredHeadroom: Quantities;
-  readonly availableHeadroom: Quantities;
-}
 
 export class Cycle {
   readonly offers: Offers = new Map();
   readonly inverseOffers: InverseOffers = new Map();
-  readonly record: CycleRecord;
+  readonly record: CycleLog;
   private readonly offeredShared = new Map<string, Resources>();
-  private readonly quota: QuotaState;
+  private readonly quota: CycleQuota;
   private readonly agentViews = new Map<string, AgentView>();
-  /** Per-cycle memos of quota arithmetic; an offer to a role invalidates its entries. */
-  private readonly unmetCache = new Map<string, Quantities | null>();
-  private readonly roomCache = new Map<string, Quantities>();
   /** Name set of plain agents → roles found at their limits for all of those names. */
   private readonly saturatedByNames = new Map<string, Set<string>>();
-  /** Top-level roles whose guarantees are not met yet (stage 1 stops when none is left). */
-  private readonly unmetRoles = new Set<string>();
-  private headroomRoom: Quantities | undefined;
+  /** Whether some framework has offer constraints (which are checked before anything else). */
+  private readonly anyOfferConstraints: boolean;
 
   constructor(
     private readonly state: AllocatorState,
@@ -46,55 +38,36 @@ export class Cycle {
     private readonly candidates: ReadonlySet<string>,
     private readonly now: number,
   ) {
-    this.record = { at: now, candidates, offersOn: new Map(), policyRejections: new Map(), skips: new Map(), saturatedRoles: new Set() };
-    this.quota = this.initialQuotaState();
-  }
-
-  /** Mesos computes consumption and headroom once, before the stages. */
-  private initialQuotaState(): QuotaState {
-    const consumed = new Map<string, Quantities>();
-    const requiredHeadroom: Quantities = new Map();
-    for (const node of this.state.roleTree.topLevel()) {
-      if (!node.hasQuota()) continue;
-      const c = node.quotaOfferedOrConsumed();
-      consumed.set(node.role, c);
-      addInto(requiredHeadroom, minus(node.guarantees, c));
-    }
-    const availableHeadroom = new Map(this.state.totalScalarQuantities);
-    subtractInto(availableHeadroom, scalarMilli(this.state.roleSorter.allocationScalarQuantities()));
-    // Unallocated reservations: the root's reservations minus the offered or allocated ones.
-    const reserved: Quantities = new Map();
-    const reservedOffered: Quantities = new Map();
-    for (const node of this.state.roleTree.topLevel()) {
-      addInto(reserved, node.reservations);
-      addInto(reservedOffered, node.offeredOrAllocatedReserved);
-    }
-    subtractInto(availableHeadroom, minus(reserved, reservedOffered));
-    for (const agent of this.state.agents.values()) {
-      if (!hasRevocable(agent.available)) continue; // the usual case, checked without building anything
-      const revocable = agent.available.revocable();
-      if (!revocable.isEmpty()) subtractInto(availableHeadroom, scalarQuantities(revocable.scalars()));
-    }
-    return { consumed, requiredHeadroom, availableHeadroom };
+    this.record = new CycleLog(now, candidates);
+    // Mesos computes consumption and headroom once, before the stages.
+    this.quota = new CycleQuota(state);
+    let anyOfferConstraints = false;
+    state.frameworks.forEach((framework) => {
+      if (framework.offerConstraints !== undefined) anyOfferConstraints = true;
+    });
+    this.anyOfferConstraints = anyOfferConstraints;
   }
 
   run(): void {
     const agents: AgentState[] = [];
-    for (const id of this.candidates) {
+    const underMaintenance: AgentState[] = [];
+    // forEach and indexed loops rather than for…of: this runs once per cycle, unoptimised, and an
+    // iterator then allocates a result per agent.
+    this.candidates.forEach((id) => {
       const agent = this.state.agents.get(id);
-      if (agent !== undefined && agent.activated && this.state.isWhitelisted(agent)) agents.push(agent);
+      if (agent === undefined) return;
+      if (agent.maintenance !== undefined) underMaintenance.push(agent);
+      if (agent.activated && this.state.isWhitelisted(agent)) agents.push(agent);
+    });
+    shuffle(agents, this.state.random);
+    for (let i = 0; i < agents.length; i++) {
+      if (this.quota.unmetRoles.size === 0) break; // every guarantee met: the rest of stage 1 would offer nothing
+      this.allocateAgent(agents[i]!, 'quota-guarantees');
     }
     shuffle(agents, this.state.random);
-    for (const node of this.state.roleTree.topLevel()) if (this.unmetGuarantees(node.role) !== undefined) this.unmetRoles.add(node.role);
-    for (const agent of agents) {
-      if (this.unmetRoles.size === 0) break; // every guarantee met: the rest of stage 1 would offer nothing
-      this.allocateAgent(agent, 'quota-guarantees');
-    }
-    shuffle(agents, this.state.random);
-    for (const agent of agents) this.allocateAgent(agent, 'fair-share');
-    this.generateInverseOffers();
+    for (let i = 0; i < agents.length; i++) this.allocateAgent(agents[i]!, 'fair-share');
+    generateInverseOffers(this.state, underMaintenance, this.now, this.inverseOffers);
   }
-
 
   private agentView(agent: AgentState): AgentView {
     let view = this.agentViews.get(agent.id);
@@ -124,7 +97,7 @@ export class Cycle {
       return;
     }
     // On an agent offering only scalars that a role's limits all cover, a role at its limits gets nothing.
-    const plainNames = stage === 'fair-share' ? plainScalarNames(agent.available) : undefined;
+    const plainNames = stage === 'fair-share' && this.quota.anyLimits ? plainScalarNames(agent.available) : undefined;
     // Saturation only grows within a cycle: once every role is saturated for these names, skip the agent.
     let saturated: Set<string> | undefined;
     if (plainNames !== undefined) {
@@ -136,31 +109,38 @@ export class Cycle {
     // Stage 1 skips every role without unmet guarantees, and no role gains some within a cycle: once
     // the roles that had some when this visit began have all been passed, the rest would be skipped.
     // (Only on the sorter's order, where each role comes once; a policy's order may repeat one.)
-    let unmetAhead = roles === roleOrder ? this.unmetRoles.size : -1;
+    let unmetAhead = roles === roleOrder ? this.quota.unmetRoles.size : -1;
     for (const role of roles) {
       if (agent.available.isEmpty()) return;
       let unmet: Quantities | undefined;
       if (stage === 'quota-guarantees') {
         if (unmetAhead === 0) return;
-        unmet = this.unmetGuarantees(role);
+        // The roles with unmet guarantees are exactly `unmetRoles` (quota is on top-level roles only);
+        // a lookup in that shrinking set is cheaper than in the memo of every role.
+        if (!this.quota.unmetRoles.has(role)) continue;
+        unmet = this.quota.unmetGuarantees(role);
         if (unmet === undefined) continue;
         unmetAhead--;
       } else if (saturated !== undefined) {
         if (saturated.has(role)) continue;
-        if (this.saturatedFor(role, plainNames!)) {
+        if (this.quota.saturatedFor(role, plainNames!)) {
+          this.record.saturatedRoles.add(role);
           saturated.add(role);
           continue;
         }
       }
       for (const frameworkId of this.frameworkOrder(role, agent)) {
         if (stage === 'quota-guarantees') {
-          unmet = this.unmetGuarantees(role);
+          unmet = this.quota.unmetGuarantees(role);
           if (unmet === undefined) break;
         }
         const outcome = this.candidate(agent, role, frameworkId, stage, unmet);
         if (outcome === 'stop') break;
         if (outcome === undefined) continue;
         this.offer(agent, role, frameworkId, stage, outcome);
+        // Nothing left on the agent: the next framework would end the visit ('stop'), after being
+        // recorded as skipped only if offer constraints exclude it. Without any, end it now.
+        if (!this.anyOfferConstraints && agent.available.isEmpty()) return;
       }
     }
   }
@@ -173,7 +153,7 @@ export class Cycle {
       for (const role of roles) {
         let unmet: Quantities | undefined;
         if (stage === 'quota-guarantees') {
-          unmet = this.unmetGuarantees(role);
+          unmet = this.quota.unmetGuarantees(role);
           if (unmet === undefined) continue;
         }
         for (const frameworkId of this.frameworkOrder(role, agent)) {
@@ -187,48 +167,6 @@ export class Cycle {
       if (best === undefined) return;
       this.offer(agent, best.role, best.frameworkId, stage, best.candidate);
     }
-  }
-
-  private unmetGuarantees(role: string): Quantities | undefined {
-    const cached = this.unmetCache.get(role);
-    if (cached !== undefined) return cached ?? undefined;
-    const node = this.state.roleTree.get(role);
-    let unmet: Quantities | null = null;
-    if (node !== undefined && node.guarantees.size > 0 && node.frameworks.size > 0) {
-      const left = minus(node.guarantees, this.quota.consumed.get(role) ?? EMPTY_QUANTITIES);
-      if (left.size > 0) unmet = left;
-    }
-    this.unmetCache.set(role, unmet);
-    return unmet ?? undefined;
-  }
-
-  /** Room left under the role's limits (every limited name kept, possibly at zero). */
-  private limitRoom(role: string, limits: ReadonlyMap<string, number>): Quantities {
-    let room = this.roomCache.get(role);
-    if (room === undefined) {
-      room = limitsMinus(limits, this.quota.consumed.get(role) ?? EMPTY_QUANTITIES);
-      this.roomCache.set(role, room);
-    }
-    return room;
-  }
-
-  /** Whether the role is at its limits for every name in `names` (and limits them all). */
-  private saturatedFor(role: string, names: readonly string[]): boolean {
-    const node = this.state.roleTree.get(role);
-    if (node === undefined || node.limits.size === 0) return false;
-    const room = this.limitRoom(role, node.limits);
-    for (const name of names) {
-      const left = room.get(name);
-      if (left === undefined || left > 0) return false;
-    }
-    this.record.saturatedRoles.add(role);
-    return true;
-  }
-
-  /** Available headroom beyond what unmet guarantees need. */
-  private spareHeadroom(): Quantities {
-    this.headroomRoom ??= minus(this.quota.availableHeadroom, this.quota.requiredHeadroom);
-    return this.headroomRoom;
   }
 
   /**
@@ -287,11 +225,11 @@ export class Cycle {
       toOffer = guaranteesOffering.plus(available.filter((r) => isOwnReservation(r, role) || r.type !== 'SCALAR' || r.revocable === true));
       additional = quotaResources.minus(guaranteesOffering);
       if (limits !== undefined && limits.size > 0) {
-        const room = limitsMinus(this.limitRoom(role, limits), scalarQuantities(guaranteesOffering));
+        const room = limitsMinus(this.quota.limitRoom(role, limits), scalarQuantities(guaranteesOffering));
         additional = shrinkResources(additional, { kind: 'limits', milli: room }, this.state.random);
       }
       if (this.quota.requiredHeadroom.size > 0 && !additional.isEmpty()) {
-        additional = shrinkResources(additional, { kind: 'quantities', milli: this.spareHeadroom() }, this.state.random);
+        additional = shrinkResources(additional, { kind: 'quantities', milli: this.quota.spareHeadroom() }, this.state.random);
       }
       toOffer = toOffer.plus(additional);
     } else if ((limits === undefined || limits.size === 0) && this.quota.requiredHeadroom.size === 0) {
@@ -303,10 +241,10 @@ export class Cycle {
       toOffer = split.other;
       additional = split.quota;
       if (limits !== undefined && limits.size > 0) {
-        additional = shrinkResources(additional, { kind: 'limits', milli: this.limitRoom(role, limits) }, this.state.random);
+        additional = shrinkResources(additional, { kind: 'limits', milli: this.quota.limitRoom(role, limits) }, this.state.random);
       }
       if (this.quota.requiredHeadroom.size > 0 && !additional.isEmpty()) {
-        additional = shrinkResources(additional, { kind: 'quantities', milli: this.spareHeadroom() }, this.state.random);
+        additional = shrinkResources(additional, { kind: 'quantities', milli: this.quota.spareHeadroom() }, this.state.random);
       }
       toOffer = toOffer.plus(additional);
     }
@@ -346,25 +284,22 @@ export class Cycle {
   }
 
   private skip(agent: AgentState, frameworkId: string, role: string, code: SkipCode): undefined {
-    let skips = this.record.skips.get(agent.id);
-    if (skips === undefined) this.record.skips.set(agent.id, (skips = { frameworks: [], roles: [], codes: [] }));
-    skips.frameworks.push(frameworkId);
-    skips.roles.push(role);
-    skips.codes.push(code);
+    this.record.skipped(agent.id, frameworkId, role, code);
     return undefined;
   }
 
   /** Mesos `isCapableOfReceivingAgent`: GPU agents only to GPU_RESOURCES frameworks (with filter_gpu_resources), remote regions only to REGION_AWARE ones. */
   private incapability(framework: FrameworkState, agent: AgentState): SkipCode | undefined {
-    if (this.state.options.filterGpuResources && !framework.has('GPU_RESOURCES') && agent.hasGpu) return 'gpu-agent';
-    if (!framework.has('REGION_AWARE') && this.state.isRemote(agent)) return 'remote-region';
+    // The cheap agent-side tests first: most agents have no GPUs and are local.
+    if (this.state.options.filterGpuResources && agent.hasGpu && !framework.has('GPU_RESOURCES')) return 'gpu-agent';
+    if (this.state.isRemote(agent) && !framework.has('REGION_AWARE')) return 'remote-region';
     return undefined;
   }
 
   /** Mesos `isFiltered`: implicit capability filters, then refuse filters that contain the offer. */
   private filteredBy(framework: FrameworkState, role: string, agent: AgentState, offer: Resources): SkipCode | undefined {
-    if (framework.has('MULTI_ROLE') && !agent.capabilities.has('MULTI_ROLE')) return 'implicit-filter';
-    if (!agent.capabilities.has('HIERARCHICAL_ROLE') && role.includes('/')) return 'implicit-filter';
+    if (framework.multiRole && !agent.multiRole) return 'implicit-filter';
+    if (role.includes('/') && !agent.capabilities.has('HIERARCHICAL_ROLE')) return 'implicit-filter';
     const filters = framework.activeOfferFilters(role, agent.id, this.now);
     if (filters === undefined) return undefined;
     for (const filter of filters) if (filtersOffer(filter, offer)) return 'filtered';
@@ -377,61 +312,14 @@ export class Cycle {
     if (byRole === undefined) this.offers.set(frameworkId, (byRole = new Map()));
     let byAgent = byRole.get(role);
     if (byAgent === undefined) byRole.set(role, (byAgent = new Map()));
-    byAgent.set(agent.id, (byAgent.get(agent.id) ?? Resources.EMPTY).plus(toOffer));
-    if (toOffer.hasShared()) this.offeredShared.set(agent.id, (this.offeredShared.get(agent.id) ?? Resources.EMPTY).plus(toOffer.shared().unallocate()));
-
-    const noQuotaChange = candidate.guaranteesOffering.isEmpty() && candidate.additional.isEmpty();
-    const increase = noQuotaChange ? EMPTY_QUANTITIES : scalarQuantities(candidate.guaranteesOffering.plus(candidate.additional));
-    const node = this.state.roleTree.get(role);
-    if (stage === 'quota-guarantees' || (node !== undefined && node.hasQuota())) {
-      for (const r of [role, ...ancestorsOf(role)]) {
-        const consumed = this.quota.consumed.get(r);
-        if (consumed !== undefined) addInto(consumed, increase);
-        else if (r === role) this.quota.consumed.set(r, new Map(increase));
-      }
-    }
-    if (stage === 'quota-guarantees') {
-      subtractInto(this.quota.requiredHeadroom, scalarQuantities(candidate.guaranteesOffering));
-    }
-    subtractInto(this.quota.availableHeadroom, increase);
-    if (increase.size > 0 || stage === 'quota-guarantees') {
-      this.headroomRoom = undefined;
-      for (const r of [role, ...ancestorsOf(role)]) {
-        this.unmetCache.delete(r);
-        this.roomCache.delete(r);
-        if (this.unmetRoles.has(r) && this.unmetGuarantees(r) === undefined) this.unmetRoles.delete(r);
-      }
-    }
-
-    let onAgent = this.record.offersOn.get(agent.id);
-    if (onAgent === undefined) this.record.offersOn.set(agent.id, (onAgent = []));
-    onAgent.push({ frameworkId, role, stage });
-
+    const before = byAgent.get(agent.id);
+    byAgent.set(agent.id, before === undefined ? toOffer : before.plus(toOffer));
+    // Asked of the unallocated candidate (same objects, and just read): the allocated copy is likely cold.
+    if (candidate.toOffer.hasShared()) this.offeredShared.set(agent.id, (this.offeredShared.get(agent.id) ?? Resources.EMPTY).plus(toOffer.shared().unallocate()));
+    this.quota.offered(role, stage, candidate.guaranteesOffering, candidate.additional);
+    this.record.offered(agent.id, frameworkId, role, stage);
     agent.decreaseAvailable(frameworkId, toOffer, true);
     this.state.trackAllocatedInRole(agent.id, frameworkId, role, toOffer);
-  }
-
-  /** Inverse offers to active frameworks holding resources on candidate agents under maintenance. */
-  private generateInverseOffers(): void {
-    for (const agentId of this.candidates) {
-      const agent = this.state.agents.get(agentId);
-      const maintenance = agent?.maintenance;
-      if (agent === undefined || maintenance === undefined) continue;
-      for (const frameworkId of agent.offeredOrAllocated().keys()) {
-        const framework = this.state.frameworks.get(frameworkId);
-        if (framework === undefined || !framework.active) continue;
-        if (maintenance.offersOutstanding.has(frameworkId)) continue;
-        const filter = framework.inverseOfferFilters.get(agentId);
-        if (filter !== undefined) {
-          if (this.now < filter.expiresAt) continue;
-          framework.inverseOfferFilters.delete(agentId);
-        }
-        let byAgent = this.inverseOffers.get(frameworkId);
-        if (byAgent === undefined) this.inverseOffers.set(frameworkId, (byAgent = new Map()));
-        byAgent.set(agentId, maintenance.unavailability);
-        maintenance.offersOutstanding.add(frameworkId);
-      }
-    }
   }
 }
 

@@ -38,7 +38,7 @@ export class AllocatorEngine {
   private expectedAgentCount: number | undefined;
   private recoveryResumeAt: number | undefined;
   /** Agents whose events asked for a cycle, and when the first of them did. */
-  private readonly candidates = new Set<string>();
+  private candidates = new Set<string>();
   private triggeredAt: number | undefined;
   private periodicDueAt = 0;
   private lastCycle: CycleRecord | undefined;
@@ -107,15 +107,17 @@ export class AllocatorEngine {
     const periodic = now >= this.periodicDueAt || this.candidates.size === 0;
     if (periodic) {
       this.periodicDueAt = now + this.state.options.allocationIntervalMs;
-      if (!this.paused) for (const id of this.state.agents.keys()) this.candidates.add(id);
+      // forEach: a for…of here (run once per cycle, unoptimised) allocates an iterator result per agent.
+      if (!this.paused) this.state.agents.forEach((_, id) => this.candidates.add(id));
     }
     if (this.paused) {
       // Mesos: the run does nothing and keeps its candidates for the next one; the trigger is used up.
       this.triggeredAt = undefined;
       return { offers: new Map(), inverseOffers: new Map(), candidates: 0, periodic };
     }
-    const candidates = new Set(this.candidates);
-    this.candidates.clear();
+    // The cycle (and its record) keeps the set; later events batch into a new one.
+    const candidates = this.candidates;
+    this.candidates = new Set();
     this.triggeredAt = undefined;
     const cycle = new Cycle(this.state, this.policyRunner, candidates, now);
     cycle.run();

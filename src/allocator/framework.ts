@@ -31,6 +31,10 @@ export class FrameworkState {
   /** Set by the engine from FrameworkOptions.offerConstraints; undefined means none. */
   offerConstraints: { isAgentExcluded(role: string, agent: unknown): boolean; excludedBecause?(role: string, agent: unknown): string | undefined } | undefined;
 
+  /** `capabilities` as the bits the cycle asks about, and the set they were computed from. */
+  private bitsOf: ReadonlySet<FrameworkCapability> | undefined;
+  private bits = 0;
+
   constructor(readonly id: string, info: FrameworkInfo, active: boolean) {
     this.info = info;
     this.roles = new Set(frameworkRoles(info));
@@ -79,7 +83,22 @@ export class FrameworkState {
 
   /** Bit mask of the capabilities that decide which resources a framework may receive. */
   get resourceCapabilityMask(): number {
-    return (this.capabilities.has('SHARED_RESOURCES') ? 1 : 0) | (this.capabilities.has('REVOCABLE_RESOURCES') ? 2 : 0) | (this.capabilities.has('RESERVATION_REFINEMENT') ? 4 : 0);
+    return this.capabilityBits() & 7;
+  }
+
+  /** `has('MULTI_ROLE')`, without a set lookup (the cycle asks for every framework it considers). */
+  get multiRole(): boolean {
+    return (this.capabilityBits() & 8) !== 0;
+  }
+
+  /** The capabilities the cycle asks about as bits, recomputed only when the set is replaced. */
+  private capabilityBits(): number {
+    if (this.bitsOf !== this.capabilities) {
+      this.bitsOf = this.capabilities;
+      this.bits = (this.capabilities.has('SHARED_RESOURCES') ? 1 : 0) | (this.capabilities.has('REVOCABLE_RESOURCES') ? 2 : 0) |
+        (this.capabilities.has('RESERVATION_REFINEMENT') ? 4 : 0) | (this.capabilities.has('MULTI_ROLE') ? 8 : 0);
+    }
+    return this.bits;
   }
 
   clearOfferFilters(role?: string): void {

@@ -30,5 +30,7 @@ export function isAllocatable(
   if (resources.isEmpty()) return false;
   const minimum = frameworkMinimum ?? globalMinimum;
   if (minimum === undefined || minimum.length === 0) return true;
-  return minimum.some((quantities) => resources.containsQuantities(quantities));
+  // A loop rather than `some`: this runs for every agent visit, and the closure was an allocation each time.
+  for (let i = 0; i < minimum.length; i++) if (resources.containsQuantities(minimum[i]!)) return true;
+  return false;
 }

@@ -277,6 +277,19 @@ export class Item implements Resource {
     }
   }
 
+  /** Whether `this.minus(other)` would be empty, found without building it. */
+  usedUpBy(other: Item): boolean {
+    if (this.meta.shared) return this.sharedCount <= other.sharedCount;
+    switch (this.meta.type) {
+      case 'SCALAR':
+        return this.milli <= other.milli;
+      case 'RANGES':
+        return this.rangesValue === other.rangesValue || rangesContain(other.rangesValue!, this.rangesValue!);
+      case 'SET':
+        return this.setValue === other.setValue || setContains(other.setValue!, this.setValue!);
+    }
+  }
+
   withMeta(meta: ItemMeta): Item {
     return meta === this.meta ? this : new Item(meta, this.milli, this.rangesValue, this.setValue, this.sharedCount);
   }

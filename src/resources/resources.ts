@@ -6,82 +6,27 @@
  */
 import { ResourceError } from './errors.ts';
 import { formatMesos } from './format.ts';
-import { checkedSum, Item, type ItemMeta } from './item.ts';
-import { coalesceRanges, rangesCount, rangesUnion, type Range } from './ranges.ts';
+import { Item } from './item.ts';
+import { addItem, combine, commonAllocationRole, containsItem, mergeAll, MIXED, subtractItem, subtractItemAs, usesUpInOrder } from './item-list.ts';
+import { rangesCount, rangesUnion, type Range } from './ranges.ts';
 import { isStrictSubroleOf } from './roles.ts';
 import { itemFromInput } from './validate.ts';
 import type { ReservationInfo, Resource, ResourceInput } from './types.ts';
 
-/** Mesos's `Resources::add` on a private, mutable array. */
-function addItem(items: Item[], item: Item): void {
-  if (item.isEmpty()) return;
-  for (let i = 0; i < items.length; i++) {
-    const existing = items[i]!;
-    if (existing.addable(item)) {
-      items[i] = existing.plus(item);
-      return;
-    }
-  }
-  items.push(item);
-}
-
-/** Mesos's `Resources::subtract`: the first subtractable object loses the value; empty or negative objects go. */
-function subtractItem(items: Item[], item: Item): void {
-  for (let i = 0; i < items.length; i++) {
-    const existing = items[i]!;
-    if (existing.subtractable(item)) {
-      const rest = existing.minus(item);
-      if (rest.isEmpty()) {
-        items[i] = items[items.length - 1]!;
-        items.pop();
-      } else {
-        items[i] = rest;
-      }
-      return;
-    }
-  }
-}
-
-/** `subtractItem` of `item` taken with the identity `meta` (its value unchanged). */
-function subtractItemAs(items: Item[], item: Item, meta: ItemMeta): void {
-  for (let i = 0; i < items.length; i++) {
-    const existing = items[i]!;
-    // existing.subtractable(item with meta), spelled out.
-    if (!existing.meta.sameIdentity(meta) || (existing.meta.exclusive && !existing.valueEquals(item))) continue;
-    const rest = existing.minus(item);
-    if (rest.isEmpty()) {
-      items[i] = items[items.length - 1]!;
-      items.pop();
-    } else {
-      items[i] = rest;
-    }
-    return;
-  }
-}
-
-/** Combines items of one (non-exclusive) identity at once: scalars summed, ranges and sets merged by sorting. */
-function mergeAll(group: readonly Item[]): Item {
-  const first = group[0]!;
-  switch (first.meta.type) {
-    case 'SCALAR': {
-      let milli = 0;
-      for (const item of group) milli += item.milli;
-      return new Item(first.meta, checkedSum(first.meta.name, milli), undefined, undefined, 1);
-    }
-    case 'RANGES':
-      return new Item(first.meta, 0, coalesceRanges(group.flatMap((i) => i.rangesValue!)), undefined, 1);
-    case 'SET':
-      return new Item(first.meta, 0, undefined, [...new Set(group.flatMap((i) => i.setValue!))].sort(), 1);
-  }
-}
-
-function containsItem(items: readonly Item[], item: Item): boolean {
-  for (let i = 0; i < items.length; i++) if (items[i]!.contains(item)) return true;
-  return false;
-}
-
 export class Resources implements Iterable<Resource> {
   static readonly EMPTY = new Resources([]);
+
+  /**
+   * Memos of `allocate` (for the last role asked) and `unallocate`. The allocator allocates an
+   * agent's available resources for every offer, and a declined offer comes back unallocated (to
+   * the agent and into a refuse filter): the memos make a round trip give back the very objects it
+   * started from instead of new copies, which the garbage collector then had to carry.
+   */
+  // ES private fields: invisible to deep equality and enumeration, as the values' users expect.
+  #allocatedMemo: Resources | undefined;
+  /** The role of `#allocatedMemo`, kept here so that a hit reads nothing else. */
+  #allocatedMemoRole: string | undefined;
+  #unallocatedMemo: Resources | undefined;
 
   /** Use `Resources.of`, `parseResources` or arithmetic; items are trusted to be valid and non-empty. */
   private constructor(private readonly items: readonly Item[]) {}
@@ -186,6 +131,7 @@ export class Resources implements Iterable<Resource> {
     if (from === undefined) return this.minus(other);
     if (from === MIXED || other.items.length > 16) return this.minus(other.unallocate());
     if (this.items.length === 0) return this;
+    if (usesUpInOrder(this.items, other.items)) return Resources.EMPTY;
     const items = this.items.slice();
     for (const item of other.items) subtractItemAs(items, item, item.meta.withAllocationRole(undefined));
     return items.length === 0 ? Resources.EMPTY : new Resources(items);
@@ -193,6 +139,7 @@ export class Resources implements Iterable<Resource> {
 
   /** Mesos `Resources::contains`: every object of `other` fits, persistent volumes counted one by one. */
   contains(other: Resources | Iterable<ResourceInput>): boolean {
+    if (other === this) return true;
     const that = Resources.of(other);
     let remaining = this.items;
     let copied = false;
@@ -370,8 +317,9 @@ export class Resources implements Iterable<Resource> {
    * their reservations. Used by the min-allocatable rule.
    */
   containsQuantities(quantities: ReadonlyMap<string, number>): boolean {
-    for (const [name, amount] of quantities) {
-      let remaining = Math.round(amount * 1000);
+    // By key, not by entry: an entry is an array allocated per name, on the allocator's hot path.
+    for (const name of quantities.keys()) {
+      let remaining = Math.round(quantities.get(name)! * 1000);
       for (const item of this.items) {
         if (remaining <= 0) break;
         if (item.meta.name !== name) continue;
@@ -394,12 +342,23 @@ export class Resources implements Iterable<Resource> {
 
   /** Every resource with `allocation_info.role` set to `role` (Mesos `Resources::allocate`). */
   allocate(role: string): Resources {
+    // A memo exists only for unallocated resources, which `role` changes.
+    if (this.#allocatedMemoRole === role) return this.#allocatedMemo!;
     const items = this.items;
     const from = commonAllocationRole(items);
     if (from === role) return this;
-    const allocated = items.map((i) => i.withMeta(i.meta.withAllocationRole(role)));
+    const allocated = new Array<Item>(items.length);
+    for (let i = 0; i < items.length; i++) allocated[i] = items[i]!.withMeta(items[i]!.meta.withAllocationRole(role));
     // Items of one allocation role are already combined and stay distinct when it changes.
-    return new Resources(from === MIXED ? combine(allocated) : allocated);
+    const result = new Resources(from === MIXED ? combine(allocated) : allocated);
+    if (from === undefined && items.length > 0 && items.length <= 16) {
+      // Unallocating the result gives back these very items (the allocated identities remember
+      // their unallocated ones), in this order: `unallocate` may answer with this object.
+      this.#allocatedMemo = result;
+      this.#allocatedMemoRole = role;
+      result.#unallocatedMemo = this;
+    }
+    return result;
   }
 
   /** Every resource with its allocation role cleared. */
@@ -407,9 +366,11 @@ export class Resources implements Iterable<Resource> {
     const items = this.items;
     const from = commonAllocationRole(items);
     if (from === undefined) return this;
+    if (this.#unallocatedMemo !== undefined) return this.#unallocatedMemo;
     const unallocated = items.map((i) => i.withMeta(i.meta.withAllocationRole(undefined)));
     // One allocation role: nothing to combine (and fromItems would keep this order up to 16 items).
-    return from !== MIXED && items.length <= 16 ? new Resources(unallocated) : Resources.fromItems(unallocated);
+    this.#unallocatedMemo = from !== MIXED && items.length <= 16 ? new Resources(unallocated) : Resources.fromItems(unallocated);
+    return this.#unallocatedMemo;
   }
 
   /**
@@ -464,23 +425,6 @@ export class Resources implements Iterable<Resource> {
   toJSON(): Resource[] {
     return this.toArray();
   }
-}
-
-const MIXED: unique symbol = Symbol('mixed allocation roles');
-
-/** The allocation role all items share (undefined: none has one; also for no items), or MIXED. */
-function commonAllocationRole(items: readonly Item[]): string | undefined | typeof MIXED {
-  if (items.length === 0) return undefined;
-  const role = items[0]!.meta.allocationRole;
-  for (let i = 1; i < items.length; i++) if (items[i]!.meta.allocationRole !== role) return MIXED;
-  return role;
-}
-
-/** Re-adds items so objects that became addable (e.g. after a role change) combine. */
-function combine(items: readonly Item[]): Item[] {
-  const out: Item[] = [];
-  for (const item of items) addItem(out, item);
-  return out;
 }
 
 export function reservationRoleOf(r: Resource): string | undefined {

@@ -20,7 +20,8 @@
  * changes kind, and the sorter keeps whatever order it wants.
  */
 import type { Resources } from '../../resources/index.ts';
-import { toMilli } from './pool.ts';
+import { addDelta, addScalars, addShared, deltaOf, hasShared, subtractShared, zeroQuantities } from './held-quantities.ts';
+import type { HeldQuantities, ResourceNames } from './pool.ts';
 import type { SiblingOrder } from './sibling-order.ts';
 import { SorterError } from './sorter.ts';
 
@@ -40,8 +41,8 @@ export class SorterNode {
   readonly children = new Map<string, SorterNode>();
   /** Allocations to this node or a descendant; never goes down. */
   count = 0;
-  /** Scalar quantities held by the subtree, in thousandths; a zero entry means none. */
-  quantities = new Map<string, number>();
+  /** Scalar quantities held by the subtree, in thousandths by resource-name id; zero means none. */
+  quantities: HeldQuantities = [];
   /** Shared resources held by the subtree, per agent (to count each once per agent). */
   shared: Map<string, Resources> | undefined;
   /** Leaves only: everything the client holds, per agent. */
@@ -102,97 +103,6 @@ function checkClientPath(client: string): void {
   }
 }
 
-/** Adds `sign` × the non-shared scalars of `resources` to `quantities`. */
-function addScalars(quantities: Map<string, number>, resources: Resources, sign: 1 | -1): void {
-  for (const r of resources) {
-    if (r.type !== 'SCALAR' || r.shared === true) continue;
-    const next = (quantities.get(r.name) ?? 0) + sign * toMilli(r.scalar!);
-    if (next === 0) quantities.delete(r.name);
-    else quantities.set(r.name, next);
-  }
-}
-
-function hasShared(resources: Resources): boolean {
-  for (const r of resources) if (r.shared === true) return true;
-  return false;
-}
-
-/** The non-shared scalars of some resources as (name, thousandths) pairs, and whether any is shared. */
-interface ScalarDelta {
-  readonly names: readonly string[];
-  readonly milli: readonly number[];
-  readonly shared: boolean;
-}
-
-// The delta of the last resources seen: an allocation updates every node on a path, and the engine
-// hands the same (immutable) object to the role sorter and then to the role's framework sorter.
-let lastResources: Resources | undefined;
-const lastDelta = { names: [] as string[], milli: [] as number[], shared: false };
-
-/** The delta of `resources`, valid until the next call. */
-function deltaOf(resources: Resources): ScalarDelta {
-  if (resources === lastResources) return lastDelta;
-  const { names, milli } = lastDelta;
-  names.length = 0;
-  milli.length = 0;
-  let shared = false;
-  // Straight on the items (thousandths already): this runs for every offer and every decline.
-  const items = resources.itemsView();
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i]!;
-    const meta = item.meta;
-    if (meta.shared) shared = true;
-    else if (meta.type === 'SCALAR') {
-      names.push(meta.name);
-      milli.push(item.milli);
-    }
-  }
-  lastDelta.shared = shared;
-  lastResources = resources;
-  return lastDelta;
-}
-
-/**
- * `addScalars` with a precomputed delta. A sum that reaches zero stays as a zero entry (which
- * counts as nothing everywhere): offers and declines take a client's sums to zero and back all the
- * time, and deleting and re-adding the key churns the map.
- */
-function addDelta(quantities: Map<string, number>, delta: ScalarDelta, sign: 1 | -1): void {
-  const { names, milli } = delta;
-  for (let k = 0; k < names.length; k++) {
-    const name = names[k]!;
-    quantities.set(name, (quantities.get(name) ?? 0) + sign * milli[k]!);
-  }
-}
-
-/** Shared resources join the node's holdings; a scalar one adds quantity only if not already held there. */
-function addShared(node: SorterNode, agentId: string, shared: Resources): void {
-  node.shared ??= new Map();
-  const held = node.shared.get(agentId);
-  for (const r of shared) {
-    if (r.type === 'SCALAR' && (held === undefined || held.count(r) === 0)) {
-      node.quantities.set(r.name, (node.quantities.get(r.name) ?? 0) + toMilli(r.scalar!));
-    }
-  }
-  node.shared.set(agentId, held === undefined ? shared : held.plus(shared));
-}
-
-/** Shared resources leave the node's holdings; quantity goes only when no copy is left there. */
-function subtractShared(node: SorterNode, agentId: string, shared: Resources): void {
-  const held = node.shared?.get(agentId);
-  if (held === undefined) return;
-  const rest = held.minus(shared);
-  for (const r of shared) {
-    if (r.type === 'SCALAR' && rest.count(r) === 0) {
-      const next = (node.quantities.get(r.name) ?? 0) - toMilli(r.scalar!);
-      if (next === 0) node.quantities.delete(r.name);
-      else node.quantities.set(r.name, next);
-    }
-  }
-  if (rest.isEmpty()) node.shared!.delete(agentId);
-  else node.shared!.set(agentId, rest);
-}
-
 function setOrDelete(map: Map<string, Resources>, agentId: string, resources: Resources): void {
   if (resources.isEmpty()) map.delete(agentId);
   else map.set(agentId, resources);
@@ -206,6 +116,8 @@ export class ClientTree {
 
   constructor(
     private readonly listener: TreeListener,
+    /** The ids `quantities` are indexed by (the pool's). */
+    private readonly names: ResourceNames,
     /**
      * When given, leaves keep no per-agent resources: this answers what a client holds (see
      * SorterOptions.allocationsOf), and nothing checks that what is unallocated was held.
@@ -273,8 +185,8 @@ export class ClientTree {
     while (current !== this.root) {
       const parent = current.parent!;
       for (const [agentId, resources] of held) {
-        addScalars(parent.quantities, resources, -1);
-        if (hasShared(resources)) subtractShared(parent, agentId, resources.shared());
+        addScalars(parent.quantities, this.names, resources, -1);
+        if (hasShared(resources)) subtractShared(parent, this.names, agentId, resources.shared());
       }
       if (current.children.size === 0) {
         this.detach(current);
@@ -316,12 +228,12 @@ export class ClientTree {
       const before = held.get(agentId);
       setOrDelete(held, agentId, before === undefined ? resources : before.plus(resources));
     }
-    const delta = deltaOf(resources);
+    const delta = deltaOf(resources, this.names);
     const shared = delta.shared ? resources.shared() : undefined;
     for (let node: SorterNode | undefined = leaf; node !== undefined; node = node.parent) {
       node.count++;
       addDelta(node.quantities, delta, 1);
-      if (shared !== undefined) addShared(node, agentId, shared);
+      if (shared !== undefined) addShared(node, this.names, agentId, shared);
     }
   }
 
@@ -330,11 +242,11 @@ export class ClientTree {
       const before = this.heldOn(leaf, agentId, resources);
       setOrDelete(leaf.resources!, agentId, before.minus(resources));
     }
-    const delta = deltaOf(resources);
+    const delta = deltaOf(resources, this.names);
     const shared = delta.shared ? resources.shared() : undefined;
     for (let node: SorterNode | undefined = leaf; node !== undefined; node = node.parent) {
       addDelta(node.quantities, delta, -1);
-      if (shared !== undefined) subtractShared(node, agentId, shared);
+      if (shared !== undefined) subtractShared(node, this.names, agentId, shared);
     }
   }
 
@@ -351,10 +263,10 @@ export class ClientTree {
     const oldShared = hasShared(oldAllocation) ? oldAllocation.shared() : undefined;
     const newShared = hasShared(newAllocation) ? newAllocation.shared() : undefined;
     for (let node: SorterNode | undefined = leaf; node !== undefined; node = node.parent) {
-      addScalars(node.quantities, oldAllocation, -1);
-      if (oldShared !== undefined) subtractShared(node, agentId, oldShared);
-      addScalars(node.quantities, newAllocation, 1);
-      if (newShared !== undefined) addShared(node, agentId, newShared);
+      addScalars(node.quantities, this.names, oldAllocation, -1);
+      if (oldShared !== undefined) subtractShared(node, this.names, agentId, oldShared);
+      addScalars(node.quantities, this.names, newAllocation, 1);
+      if (newShared !== undefined) addShared(node, this.names, agentId, newShared);
     }
   }
 
@@ -373,6 +285,7 @@ export class ClientTree {
     const path = parent === this.root ? name : `${parent.path}/${name}`;
     const client = name === VIRTUAL_LEAF ? parent.path : path;
     const node = new SorterNode(name, path, client, kind, parent, this.weights.get(path) ?? 1);
+    node.quantities = zeroQuantities(this.names.size);
     if (kind !== 'internal') node.resources = new Map();
     parent.children.set(name, node);
     this.listener.placed(node);
@@ -386,7 +299,7 @@ export class ClientTree {
     const leaf = new SorterNode(VIRTUAL_LEAF, path, node.path, kind, node, this.weights.get(path) ?? 1);
     // The virtual leaf starts as a copy of the client's node, count included.
     leaf.count = node.count;
-    leaf.quantities = new Map(node.quantities);
+    leaf.quantities = node.quantities.slice();
     if (node.shared !== undefined) leaf.shared = new Map(node.shared);
     leaf.resources = node.resources;
     node.resources = undefined;

@@ -29,12 +29,45 @@ export function milliMapToUnits(milli: ReadonlyMap<string, number>): Map<string,
   return out;
 }
 
+/**
+ * Resource names as small integers: the sorters keep what each node holds in arrays indexed by
+ * them, since an offer updates a few quantities on every node of two paths and `Map` reads and
+ * writes by name were most of that cost. Ids are handed out on first sight, never reused.
+ */
+export class ResourceNames {
+  private readonly ids = new Map<string, number>();
+  private readonly names: string[] = [];
+
+  get size(): number {
+    return this.names.length;
+  }
+
+  id(name: string): number {
+    let id = this.ids.get(name);
+    if (id === undefined) {
+      id = this.names.length;
+      this.ids.set(name, id);
+      this.names.push(name);
+    }
+    return id;
+  }
+
+  name(id: number): string {
+    return this.names[id]!;
+  }
+}
+
+/** Quantities in thousandths indexed by `ResourceNames` id; missing or zero entries mean none. */
+export type HeldQuantities = number[];
+
 export class ScalarPool {
+  /** The ids of the names in the pool and in every allocation measured against it. */
+  readonly names = new ResourceNames();
   private readonly agents = new Map<string, ReadonlyMap<string, number>>();
   private readonly totals = new Map<string, number>();
-  // The names that decide shares (not excluded, total > 0) and their totals as Mesos's doubles,
-  // rebuilt when the pool changes so share computation is a tight loop.
-  private basisNames: string[] = [];
+  // The ids of the names that decide shares (not excluded, total > 0) and their totals as Mesos's
+  // doubles, rebuilt when the pool changes so share computation is a tight loop.
+  private basisIds: number[] = [];
   private basisTotals: number[] = [];
   /** Goes up on every change, so sorters sharing this pool know when to re-sort. */
   version = 0;
@@ -75,17 +108,27 @@ export class ScalarPool {
     return milliMapToUnits(this.totals);
   }
 
+  /** Held quantities (thousandths by id) as units by name, without the zero ones. */
+  toUnits(held: Readonly<HeldQuantities>): Map<string, number> {
+    const out = new Map<string, number>();
+    for (let id = 0; id < held.length; id++) {
+      const m = held[id];
+      if (m !== undefined && m !== 0) out.set(this.names.name(id), m / 1000);
+    }
+    return out;
+  }
+
   /**
-   * Unweighted dominant share of `held` (milli quantities): the largest held / total over the
-   * names that count. Names absent from the pool, excluded or with a zero total never count.
+   * Unweighted dominant share of `held`: the largest held / total over the names that count.
+   * Names absent from the pool, excluded or with a zero total never count.
    */
-  dominantShare(held: ReadonlyMap<string, number>): number {
+  dominantShare(held: Readonly<HeldQuantities>): number {
     let share = 0;
-    const names = this.basisNames;
+    const ids = this.basisIds;
     const totals = this.basisTotals;
-    for (let i = 0; i < names.length; i++) {
-      const m = held.get(names[i]!);
-      if (m === undefined) continue;
+    for (let i = 0; i < ids.length; i++) {
+      const m = held[ids[i]!];
+      if (m === undefined || m === 0) continue;
       const s = fixedToDouble(m) / totals[i]!;
       if (s > share) share = s;
     }
@@ -93,11 +136,11 @@ export class ScalarPool {
   }
 
   private rebuildBasis(): void {
-    this.basisNames = [];
+    this.basisIds = [];
     this.basisTotals = [];
     for (const [name, m] of this.totals) {
       if (m <= 0 || this.excluded.has(name)) continue;
-      this.basisNames.push(name);
+      this.basisIds.push(this.names.id(name));
       this.basisTotals.push(fixedToDouble(m));
     }
   }

@@ -4,7 +4,7 @@
  */
 import { Resources } from '../../resources/index.ts';
 import { ClientTree, type SorterNode, type TreeListener } from './client-tree.ts';
-import { milliMapToUnits, ScalarPool } from './pool.ts';
+import { ScalarPool } from './pool.ts';
 import { SorterError, type Sorter, type SorterOptions } from './sorter.ts';
 
 export function checkWeight(path: string, weight: number): void {
@@ -24,9 +24,9 @@ export abstract class TreeSorter implements Sorter {
   protected constructor(options: SorterOptions) {
     const listener: TreeListener = { placed: (node) => this.placed(node), leaving: (node) => this.leaving(node) };
     this.allocationsOf = options.allocationsOf;
-    this.tree = new ClientTree(listener, this.allocationsOf);
     this.ownsPool = options.pool === undefined;
     this.pool = options.pool ?? new ScalarPool(new Set(options.excludedResourceNames ?? []));
+    this.tree = new ClientTree(listener, this.pool.names, this.allocationsOf);
   }
 
   /** The tree attached a node or changed its kind. */
@@ -58,7 +58,7 @@ export abstract class TreeSorter implements Sorter {
 
   allocationScalarQuantities(client?: string): ReadonlyMap<string, number> {
     const node = client === undefined ? this.tree.root : this.tree.find(client);
-    return milliMapToUnits(node.quantities);
+    return this.pool.toUnits(node.quantities);
   }
 
   allocationCount(client: string): number {
