@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Policy } from '../policy/index.ts';
+import { HOOK_NAMES, ISOLATOR_METHODS, type Policy } from '../policy/index.ts';
 
 export class PolicyLoadError extends Error {
   override readonly name = 'PolicyLoadError';
@@ -53,8 +53,23 @@ export async function loadPolicy(file: string): Promise<Policy> {
   if (typeof policy !== 'object' || policy === null) throw new PolicyLoadError(`policy ${file} has no default export (export default definePolicy({...}))`);
   for (const [key, value] of Object.entries(policy)) {
     if (key === 'name') continue;
-    if (!STAGES.includes(key)) throw new PolicyLoadError(`policy ${file}: unknown stage '${key}' (known: ${STAGES.join(', ')})`);
+    // hooks and isolator are part of a policy (src/policy/policy.ts): the simulator ignores them,
+    // the Mesos modules run them; checked here so a typo fails offline, not at the agent's start.
+    if (key === 'hooks' || key === 'isolator') {
+      checkSection(file, key, value, key === 'hooks' ? HOOK_NAMES : ISOLATOR_METHODS);
+      continue;
+    }
+    if (!STAGES.includes(key)) throw new PolicyLoadError(`policy ${file}: unknown stage '${key}' (known: ${[...STAGES, 'hooks', 'isolator'].join(', ')})`);
     if (typeof value !== 'function') throw new PolicyLoadError(`policy ${file}: stage '${key}' must be a function`);
   }
   return policy as Policy;
+}
+
+function checkSection(file: string, section: string, value: unknown, known: readonly string[]): void {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null) throw new PolicyLoadError(`policy ${file}: '${section}' must be an object of functions`);
+  for (const [name, fn] of Object.entries(value)) {
+    if (!known.includes(name)) throw new PolicyLoadError(`policy ${file}: unknown ${section} method '${name}' (known: ${known.join(', ')})`);
+    if (typeof fn !== 'function') throw new PolicyLoadError(`policy ${file}: ${section}.${name} must be a function`);
+  }
 }

@@ -2,16 +2,24 @@
 /** The `mesos-policy` command. */
 import { resourcesCommand, RESOURCES_USAGE, type CommandResult } from './resources-command.ts';
 import { simulateCommand, SIMULATE_USAGE } from './simulate-command.ts';
+import { buildCommand, BUILD_USAGE } from './build-command.ts';
+import { modulesJsonCommand, MODULES_JSON_USAGE } from './modules-json-command.ts';
 
 const USAGE = `usage: mesos-policy <command> [flags]
 
 commands:
-  simulate    run allocation cycles over a scenario with the default or a given policy
-  resources   parse and validate an agent's --resources / --attributes and print them
+  simulate      run allocation cycles over a scenario with the default or a given policy
+  resources     parse and validate an agent's --resources / --attributes and print them
+  build         bundle a policy into the one JS file the Mesos modules load
+  modules-json  print the --modules manifest and the master/agent flags for a bundle
 
 ${SIMULATE_USAGE}
 
-${RESOURCES_USAGE}`;
+${RESOURCES_USAGE}
+
+${BUILD_USAGE}
+
+${MODULES_JSON_USAGE}`;
 
 export async function main(argv: readonly string[]): Promise<CommandResult> {
   const [command, ...rest] = argv;
@@ -20,6 +28,10 @@ export async function main(argv: readonly string[]): Promise<CommandResult> {
       return resourcesCommand(rest);
     case 'simulate':
       return simulateCommand(rest);
+    case 'build':
+      return buildCommand(rest);
+    case 'modules-json':
+      return modulesJsonCommand(rest);
     case undefined:
     case 'help':
     case '--help':

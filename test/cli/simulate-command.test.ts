@@ -56,3 +56,17 @@ test('a policy that throws falls back to the default and the error is counted', 
   assert.ok(report.policyErrors.filter > 0);
   assert.ok(report.cycles[0].offers.length > 0, 'offers still made');
 });
+
+test('a policy with hooks and an isolator simulates; a misspelt hook is an error', async () => {
+  const ok = await simulateCommand(['examples/scenarios/seed.json', '--policy=test/native/mesos/fixtures/smoke-policy.ts', '--cycles=1']);
+  assert.equal(ok.exitCode, 0, ok.stderr);
+  const dir = mkdtempSync(join(tmpdir(), 'mesos-policy-sim-'));
+  const typo = join(dir, 'typo.ts');
+  writeFileSync(typo, 'export default { hooks: { masterLaunchTaskLabelDecoratr() { return []; } } };');
+  const bad = await simulateCommand(['examples/scenarios/seed.json', `--policy=${typo}`]);
+  assert.equal(bad.exitCode, 1);
+  assert.match(bad.stderr, /unknown hooks method 'masterLaunchTaskLabelDecoratr'/);
+  const notFn = join(dir, 'notfn.ts');
+  writeFileSync(notFn, 'export default { isolator: { prepare: 1 } };');
+  assert.match((await simulateCommand(['examples/scenarios/seed.json', `--policy=${notFn}`])).stderr, /isolator\.prepare must be a function/);
+});
