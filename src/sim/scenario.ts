@@ -1,10 +1,13 @@
 /**
  * Scenario files for `mesos-policy simulate`: agents (with `--resources` / `--attributes`
  * strings, optionally repeated), frameworks (roles, capabilities, a simple task demand and how
- * they decline), quotas, weights and engine options. Validated up front with clear messages.
+ * they decline), quotas, weights and engine options; data services with their lifecycle
+ * controllers and the events that happen to them (service-scenario.ts). Validated up front with
+ * clear messages.
  */
-import { parseAttributes, parseResourceLimits, parseResourceQuantities, parseResources, type Resources, ResourceError } from '../resources/index.ts';
+import { parseAttributes, parseResourceLimits, parseResourceQuantities, parseResources, Resources, ResourceError } from '../resources/index.ts';
 import type { AgentCapability, FrameworkCapability, Quota } from '../allocator/types.ts';
+import { parseEvents, parseServices, ServiceScenarioError, type ScenarioEvent, type ServiceScenario, type SpecReader } from './service-scenario.ts';
 
 export class ScenarioError extends Error {
   override readonly name = 'ScenarioError';
@@ -38,6 +41,35 @@ export interface Scenario {
   readonly quotas: ReadonlyMap<string, Quota>;
   readonly weights: ReadonlyMap<string, number>;
   readonly cycles: number;
+  /** Data services run by lifecycle controllers (empty: a plain allocation simulation). */
+  readonly services: readonly ServiceScenario[];
+  readonly events: readonly ScenarioEvent[];
+  /** A policy file named by the scenario (relative to it); `--policy` overrides it. */
+  readonly policy: string | undefined;
+}
+
+export interface ParseScenarioOptions {
+  /** Reads the spec files services name. */
+  readonly readSpec?: SpecReader;
+}
+
+/** `{n}` is the instance number of a repeated agent; `{n%4}` and `{n/4}` spread them over racks. */
+function instanceTemplate(text: string, n: number): string {
+  return text.replace(/\{n(?:([%/])(\d+))?\}/g, (_, op: string | undefined, k: string | undefined) => {
+    if (op === undefined) return String(n);
+    const d = Number(k);
+    if (d === 0) throw new ScenarioError(`attributes: '{n${op}0}' divides by zero`);
+    return String(op === '%' ? n % d : Math.floor(n / d));
+  });
+}
+
+function mountDisks(where: string, x: unknown): Resources {
+  if (x === undefined) return Resources.EMPTY;
+  if (!Array.isArray(x)) throw new ScenarioError(`${where}: expected an array of { root, sizeMb }`);
+  return Resources.of(x.map((d, i) => {
+    const disk = object(`${where}[${i}]`, d);
+    return { name: 'disk', scalar: number(`${where}[${i}].sizeMb`, disk.sizeMb, 0), disk: { source: { type: 'MOUNT' as const, root: string(`${where}[${i}].root`, disk.root) } } };
+  }));
 }
 
 type Json = Record<string, unknown>;
@@ -74,9 +106,18 @@ function resources(where: string, text: unknown, commandLine: boolean): Resource
   }
 }
 
-export function parseScenario(json: unknown): Scenario {
+export function parseScenario(json: unknown, parse: ParseScenarioOptions = {}): Scenario {
+  try {
+    return parseScenarioUnchecked(json, parse);
+  } catch (e) {
+    if (e instanceof ServiceScenarioError) throw new ScenarioError(e.message);
+    throw e;
+  }
+}
+
+function parseScenarioUnchecked(json: unknown, parse: ParseScenarioOptions): Scenario {
   const root = object('scenario', json);
-  const known = new Set(['options', 'agents', 'frameworks', 'quotas', 'weights', 'cycles', 'description']);
+  const known = new Set(['options', 'agents', 'frameworks', 'quotas', 'weights', 'cycles', 'description', 'services', 'events', 'policy']);
   for (const key of Object.keys(root)) if (!known.has(key)) throw new ScenarioError(`scenario: unknown field '${key}'`);
   const options = root.options === undefined ? {} : object('options', root.options);
   const agents: AgentScenario[] = [];
@@ -86,13 +127,13 @@ export function parseScenario(json: unknown): Scenario {
     const where = `agents[${i}]`;
     const agent = object(where, a);
     const count = number(`${where}.count`, agent.count, 1);
-    const total = resources(`${where}.resources`, agent.resources, false);
+    const total = resources(`${where}.resources`, agent.resources, false).plus(mountDisks(`${where}.mountDisks`, agent.mountDisks));
     const attributesTemplate = agent.attributes === undefined ? undefined : string(`${where}.attributes`, agent.attributes);
     const base = string(`${where}.id`, agent.id, `agent${i}`);
     for (let n = 0; n < count; n++) {
       const id = count === 1 ? base : `${base}-${n}`;
       // `{n}` in the attributes is the instance number, for repeated agents.
-      const attributesText = attributesTemplate?.split('{n}').join(String(n));
+      const attributesText = attributesTemplate === undefined ? undefined : instanceTemplate(attributesTemplate, n);
       if (attributesText !== undefined) {
         try {
           parseAttributes(attributesText);
@@ -147,6 +188,7 @@ export function parseScenario(json: unknown): Scenario {
       throw e;
     }
   }
+  const services = parseServices(root.services, parse.readSpec);
   const weights = new Map<string, number>();
   for (const [role, w] of Object.entries(root.weights === undefined ? {} : object('weights', root.weights))) weights.set(role, number(`weights.${role}`, w, 1));
   return {
@@ -161,5 +203,8 @@ export function parseScenario(json: unknown): Scenario {
     quotas,
     weights,
     cycles: number('cycles', root.cycles, 5),
+    services,
+    events: parseEvents(root.events, services, ids),
+    policy: root.policy === undefined ? undefined : string('policy', root.policy),
   };
 }

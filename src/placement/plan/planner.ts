@@ -94,6 +94,13 @@ function search(heap: AgentHeap, pass: Pass, pod: PodPass, tally: PlacementTally
   return { agent: best, take, score: bestScore };
 }
 
+/** The indices of the pod's instances the service wants, ascending. */
+function wantedIndices(pod: PodSpec, options: PlanOptions): readonly number[] {
+  const given = options.indices?.[pod.type];
+  if (given !== undefined) return [...new Set(given)].sort((a, b) => a - b);
+  return Array.from({ length: pod.count }, (_, i) => i);
+}
+
 /** What a pod's pass keeps besides the heap and the tally. */
 interface PodPass {
   readonly demand: PodDemand;
@@ -121,7 +128,7 @@ function planPod(pass: Pass, pod: PodSpec, placed: readonly PlacedPodInstance[],
     out.kept.push(p);
   }
   const missing: number[] = [];
-  for (let i = 0; i < pod.count; i++) if (!have.has(i)) missing.push(i);
+  for (const i of wantedIndices(pod, pass.options)) if (!have.has(i)) missing.push(i);
   if (missing.length === 0) return;
 
   // Candidates: not excluded, pass the agent-only constraints, fit one instance now.
@@ -208,14 +215,14 @@ export function planService(spec: ServiceSpec, cluster: readonly ClusterAgent[],
 
   // The ledger's instances by pod type; those beyond the count or of a removed pod are surplus.
   const byPod = new Map<string, PlacedPodInstance[]>(spec.pods.map((p) => [p.type, []]));
-  const counts = new Map(spec.pods.map((p) => [p.type, p.count]));
+  const wanted = new Map(spec.pods.map((p) => [p.type, new Set(wantedIndices(p, options))]));
   const surplus: PlacedPodInstance[] = [];
   const seen = new Set<string>();
   for (const p of ledger?.placed(spec.name) ?? []) {
     if (seen.has(p.podInstance)) throw new PlanError(`the ledger holds instance ${p.podInstance} twice`);
     seen.add(p.podInstance);
     const list = byPod.get(p.podType);
-    if (list === undefined || p.index >= counts.get(p.podType)!) surplus.push(p);
+    if (list === undefined || !wanted.get(p.podType)!.has(p.index)) surplus.push(p);
     else list.push(p);
   }
   const replace = new Set(options.replace ?? []);

@@ -54,6 +54,12 @@ export interface PlanOptions {
   readonly excludeAgent?: (agent: ClusterAgent) => string | undefined;
   /** The scheduler's region (Marathon's rule: other regions only when a constraint names @region/@zone). */
   readonly localRegion?: string;
+  /**
+   * Per pod type, the instance indices the service wants (default `0..count-1`): after a
+   * scale-down that killed instances chosen for spread (`selectInstancesToKill`) the indices
+   * have holes, which must neither be refilled nor make the survivors surplus.
+   */
+  readonly indices?: Readonly<Record<string, readonly number[]>>;
 }
 
 /** One reservation a placement makes: a resource_id label and what it holds once executed. */
