@@ -14,10 +14,12 @@
 #include <thread>
 #include <vector>
 
+#include "check.h"
 #include "runtime.h"
 #include "supervisor.h"
 
 namespace bridge = mesos_policy::bridge;
+using namespace mesos_policy::testing;
 using bridge::FreshRuntime;
 using bridge::PolicySupervisor;
 using bridge::Result;
@@ -30,22 +32,6 @@ using Status = Result::Status;
 namespace {
 
 std::string fixtures = MESOS_POLICY_FIXTURES;
-int passed = 0;
-int failed = 0;
-
-void Check(bool ok, const std::string& name, const std::string& detail = "") {
-  (ok ? passed : failed)++;
-  std::string shown;
-  for (char c : detail.substr(0, 400)) shown += c == '\n' ? "|" : c == '\0' ? "\\0" : std::string(1, c);
-  std::printf("%s - %s%s%s\n", ok ? "ok" : "FAIL", name.c_str(), shown.empty() ? "" : ": ", shown.c_str());
-  std::fflush(stdout);
-}
-
-std::string Show(const Result& r) { return std::string(bridge::StatusName(r.status)) + " '" + r.value.substr(0, 300) + "'"; }
-
-bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-double MsSince(Clock::time_point start) { return std::chrono::duration<double, std::milli>(Clock::now() - start).count(); }
 
 std::string Ms(double ms) { return std::to_string(static_cast<int>(ms)) + " ms"; }
 
@@ -728,6 +714,5 @@ int main(int argc, char** argv) {
   ShutdownWhileRestartingCheck();
   ConcurrentSnapshotCheck();
   LatencyFigures();
-  std::printf("%d passed, %d failed\n", passed, failed);
-  return failed == 0 ? 0 : 1;
+  return CheckSummary();
 }

@@ -1,0 +1,48 @@
+// The native host test programs' checks: one line per check ("ok - name" / "FAIL - name: detail"),
+// then "N passed, N failed" (parsed by test/native/host-program.ts). Header-only; one program each.
+#pragma once
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "result.h"
+
+namespace mesos_policy::testing {
+
+struct CheckCounts {
+  int passed = 0;
+  int failed = 0;
+};
+
+inline CheckCounts& Counts() {
+  static CheckCounts counts;
+  return counts;
+}
+
+// Newlines and NULs in the detail are shown as '|' and '\0', so one check stays one line.
+inline void Check(bool ok, const std::string& name, const std::string& detail = "") {
+  (ok ? Counts().passed : Counts().failed)++;
+  std::string shown;
+  for (char c : detail.substr(0, 400)) shown += c == '\n' ? "|" : c == '\0' ? "\\0" : std::string(1, c);
+  std::printf("%s - %s%s%s\n", ok ? "ok" : "FAIL", name.c_str(), shown.empty() ? "" : ": ", shown.c_str());
+  std::fflush(stdout);
+}
+
+// Prints the summary line; the program's exit status.
+inline int CheckSummary() {
+  std::printf("%d passed, %d failed\n", Counts().passed, Counts().failed);
+  return Counts().failed == 0 ? 0 : 1;
+}
+
+inline std::string Show(const bridge::Result& r) {
+  return std::string(bridge::StatusName(r.status)) + " '" + r.value.substr(0, 300) + "'";
+}
+
+inline bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+inline double MsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace mesos_policy::testing
