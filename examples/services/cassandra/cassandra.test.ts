@@ -3,27 +3,17 @@
 // never on a transient loss, and its old volume goes only after the grace period.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { parseScenario } from '../../../src/sim/scenario.ts';
 import { ServiceSimulation } from '../../../src/sim/service-simulation.ts';
+import { exampleScenario, instancesOf, steps } from '../support.ts';
 import { simulateCommand } from '../../../src/cli/simulate-command.ts';
-import type { LifecycleEvent } from '../../../src/placement/index.ts';
 import cassandraPolicy from './policy.ts';
 
 const dir = new URL('.', import.meta.url);
-const read = (name: string) => JSON.parse(readFileSync(new URL(name, dir), 'utf8')) as unknown;
-const scenario = () => parseScenario(read('scenario.json'), { readSpec: read });
+const { scenario } = exampleScenario(dir);
 const rack = (agentId: string) => `r${Number(agentId.split('-')[1]) % 3}`;
 
-function pods(sim: ServiceSimulation): Map<string, { agent: string; volume: string }> {
-  const out = new Map<string, { agent: string; volume: string }>();
-  for (const e of sim.ledger.entries({ service: 'cassandra', retired: false })) if (e.persistenceId !== undefined) out.set(e.podInstance, { agent: e.agentId, volume: e.persistenceId });
-  return out;
-}
+const pods = (sim: ServiceSimulation) => instancesOf(sim, 'cassandra');
 
-function steps(sim: ServiceSimulation, n: number): LifecycleEvent[] {
-  return Array.from({ length: n }, () => sim.step().events).flat();
-}
 
 test('the ring: seeds launch before any node, one pod per host, seeds one per rack, nodes two per rack', () => {
   const sim = new ServiceSimulation(scenario(), cassandraPolicy);

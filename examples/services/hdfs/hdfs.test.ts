@@ -3,25 +3,17 @@
 // maintenance with nowhere to move keeps the node running and the inverse offer unanswered.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { parseScenario } from '../../../src/sim/scenario.ts';
 import { ServiceSimulation } from '../../../src/sim/service-simulation.ts';
+import { exampleScenario, instancesOf, steps } from '../support.ts';
 import { simulateCommand } from '../../../src/cli/simulate-command.ts';
-import type { LifecycleEvent } from '../../../src/placement/index.ts';
 import hdfsPolicy from './policy.ts';
 
 const dir = new URL('.', import.meta.url);
-const read = (name: string) => JSON.parse(readFileSync(new URL(name, dir), 'utf8')) as unknown;
-const scenario = () => parseScenario(read('scenario.json'), { readSpec: read });
+const { scenario } = exampleScenario(dir);
 const rack = (agentId: string) => `r${Number(agentId.split('-')[1]) % 3}`;
 
-function pods(sim: ServiceSimulation): Map<string, { agent: string; volume: string }> {
-  const out = new Map<string, { agent: string; volume: string }>();
-  for (const e of sim.ledger.entries({ service: 'hdfs', retired: false })) if (e.persistenceId !== undefined) out.set(e.podInstance, { agent: e.agentId, volume: e.persistenceId });
-  return out;
-}
+const pods = (sim: ServiceSimulation) => instancesOf(sim, 'hdfs');
 
-const steps = (sim: ServiceSimulation, n: number): LifecycleEvent[] => Array.from({ length: n }, () => sim.step().events).flat();
 
 test('layout: journal, name and data nodes each on their own host; name nodes on different hosts and racks; data on all other hosts', () => {
   const sim = new ServiceSimulation(scenario(), hdfsPolicy);

@@ -3,22 +3,16 @@
 // moves its broker within the rack and the inverse offer is accepted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { parseScenario } from '../../../src/sim/scenario.ts';
 import { ServiceSimulation } from '../../../src/sim/service-simulation.ts';
+import { exampleScenario, instancesOf } from '../support.ts';
 import { simulateCommand } from '../../../src/cli/simulate-command.ts';
 import { loadPolicy } from '../../../src/cli/load-policy.ts';
 import kafkaPolicy from './policy.ts';
 
 const dir = new URL('.', import.meta.url);
-const read = (name: string) => JSON.parse(readFileSync(new URL(name, dir), 'utf8')) as unknown;
-const scenario = () => parseScenario(read('scenario.json'), { readSpec: read });
+const { scenario } = exampleScenario(dir);
 
-function brokers(sim: ServiceSimulation): Map<string, { agent: string; volume: string }> {
-  const out = new Map<string, { agent: string; volume: string }>();
-  for (const e of sim.ledger.entries({ service: 'kafka', retired: false })) if (e.persistenceId !== undefined) out.set(e.podInstance, { agent: e.agentId, volume: e.persistenceId });
-  return out;
-}
+const brokers = (sim: ServiceSimulation) => instancesOf(sim, 'kafka');
 
 const rack = (agentId: string) => `r${Number(agentId.split('-')[1]) % 4}`;
 

@@ -3,23 +3,16 @@
 // brief loss and is replaced elsewhere only after the timeout.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { parseScenario } from '../../../src/sim/scenario.ts';
 import { ServiceSimulation } from '../../../src/sim/service-simulation.ts';
+import { exampleScenario, instancesOf, steps } from '../support.ts';
 import { simulateCommand } from '../../../src/cli/simulate-command.ts';
-import type { LifecycleEvent } from '../../../src/placement/index.ts';
 import mysqlPolicy from './policy.ts';
 
 const dir = new URL('.', import.meta.url);
-const read = (name: string) => JSON.parse(readFileSync(new URL(name, dir), 'utf8')) as unknown;
-const scenario = () => parseScenario(read('scenario.json'), { readSpec: read });
+const { scenario } = exampleScenario(dir);
 const rack = (agentId: string) => `r${Number(agentId.split('-')[1]) % 3}`;
 
-function pods(sim: ServiceSimulation): Map<string, { agent: string; volume: string }> {
-  const out = new Map<string, { agent: string; volume: string }>();
-  for (const e of sim.ledger.entries({ service: 'mysql', retired: false })) if (e.persistenceId !== undefined) out.set(e.podInstance, { agent: e.agentId, volume: e.persistenceId });
-  return out;
-}
+const pods = (sim: ServiceSimulation) => instancesOf(sim, 'mysql');
 
 function replicaRacks(sim: ServiceSimulation): number[] {
   const counts = new Map<string, number>();
@@ -27,7 +20,6 @@ function replicaRacks(sim: ServiceSimulation): number[] {
   return [...counts.values()].sort();
 }
 
-const steps = (sim: ServiceSimulation, n: number): LifecycleEvent[] => Array.from({ length: n }, () => sim.step().events).flat();
 
 test('the scenario: replicas 2 → 5 → 3, spread even at each size, survivors untouched, stopped replicas released', () => {
   const sim = new ServiceSimulation(scenario(), mysqlPolicy);
