@@ -96,8 +96,13 @@ ParseOutcome ParseModuleParameters(ModuleKind kind, const ParameterList& paramet
       auto ms = ParsePositive(value, kMaxMs);
       if (!ms) return fail("parameter 'watch_interval_ms' must be a positive number of milliseconds, not " + Quoted(value));
       config.watch_interval = std::chrono::milliseconds(*ms);
+    } else if (key == "reload_check_ms") {
+      // 0 turns the watch off explicitly (the default), so a manifest can say so.
+      auto ms = value == "0" ? std::optional<unsigned long long>(0) : ParsePositive(value, kMaxMs);
+      if (!ms) return fail("parameter 'reload_check_ms' must be 0 (off) or a positive number of milliseconds, not " + Quoted(value));
+      config.reload_check = std::chrono::milliseconds(*ms);
     } else {
-      return fail("unknown parameter " + Quoted(key) + " (known: policy, heap_mb, call_timeout_ms, on_error, log_level" +
+      return fail("unknown parameter " + Quoted(key) + " (known: policy, heap_mb, call_timeout_ms, on_error, log_level, reload_check_ms" +
                   (kind == ModuleKind::kIsolator ? ", watch_interval_ms)" : ")"));
     }
   }

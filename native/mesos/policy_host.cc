@@ -61,6 +61,7 @@ std::unique_ptr<PolicyHost> PolicyHost::Start(const ModuleConfig& config, std::s
     *error = "the policy bundle " + config.policy + " " + why;
     return nullptr;
   }
+  host->housekeeper_ = std::make_unique<Housekeeper>(*host);
   return host;
 }
 
@@ -103,6 +104,13 @@ void PolicyHost::FreshRuntime(const bridge::FreshRuntime& fresh) {
 void PolicyHost::OnFreshRuntime(std::function<void(uint64_t)> listener) {
   std::lock_guard<std::mutex> lock(listener_mutex_);
   listener_ = std::move(listener);
+}
+
+std::string PolicyHost::Reload() {
+  bridge::Result result = supervisor_->Reload(config_.policy);
+  if (!result.ok()) return bridge::StatusName(result.status) + std::string(": ") + result.value;
+  if (std::string why = Hello(); !why.empty()) return "the new bundle serves but " + why;
+  return {};
 }
 
 bridge::StatsSnapshot PolicyHost::Snapshot() { return supervisor_->Snapshot(); }

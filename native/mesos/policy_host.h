@@ -15,6 +15,7 @@
 #include <string>
 
 #include "bridge.pb.h"
+#include "housekeeper.h"
 #include "module_params.h"
 #include "result.h"
 #include "stats.h"
@@ -63,6 +64,11 @@ class PolicyHost {
 
   const ModuleConfig& config() const { return config_; }
 
+  // Loads the bundle file again (reload_check_ms): "" when the new version serves, else why not.
+  // A bundle that does not start leaves the old one serving. One that starts but fails Hello (another
+  // protocol version, no policy of this kind) already serves: the supervisor cannot swap back.
+  std::string Reload();
+
   // "ERROR_CODE: message" for a protocol error; the failure text for a call that did not answer.
   static std::string Describe(const protocol::Error& error);
   static std::string Describe(const Reply& reply);
@@ -78,7 +84,8 @@ class PolicyHost {
   std::atomic<uint64_t> generation_{1};
   std::mutex listener_mutex_;
   std::function<void(uint64_t)> listener_;
-  std::unique_ptr<bridge::PolicySupervisor> supervisor_;  // last: stopped before the rest goes
+  std::unique_ptr<bridge::PolicySupervisor> supervisor_;  // stopped before the rest goes...
+  std::unique_ptr<Housekeeper> housekeeper_;               // ...but after this, which calls it
 };
 
 // Milliseconds since the Unix epoch, the protocol's clock.

@@ -14,14 +14,15 @@ import type { CommandResult } from './resources-command.ts';
 
 export const MODULES_JSON_USAGE = `usage: mesos-policy modules-json --library=<libmesos_policy.so> --policy=<bundle.js> [--modules=allocator,hook,isolator]
        [--heap-mb=N] [--call-timeout-ms=N | --call-timeout-ms=hook:N,allocator:N,...] [--on-error=default|fail]
-       [--log-level=debug|info|warning|error] [--watch-interval-ms=N] [-o modules.json] [--flags]
+       [--log-level=debug|info|warning|error] [--watch-interval-ms=N] [--reload-check-ms=N] [-o modules.json] [--flags]
 
 Prints Mesos's --modules manifest (JSON, absolute paths) for the module library and a policy bundle
 built with 'mesos-policy build', and on stderr the mesos-master / mesos-agent flags that use it
 (--flags: the flags only, on stdout). --modules defaults to the kinds of policy the bundle has
 (allocator stages, hooks, an isolator); a hook or isolator module over a bundle without one is
 refused, as Mesos would at start-up. The allocator module over a bundle without stages runs
-Mesos's DRF rules in the policy engine.`;
+Mesos's DRF rules in the policy engine. --reload-check-ms=N makes each module look at the bundle
+file every N ms and reload it in place when it changed (0, the default: read at start only).`;
 
 function integer(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -56,7 +57,7 @@ function shellWord(text: string): string {
 
 export async function modulesJsonCommand(argv: readonly string[]): Promise<CommandResult> {
   try {
-    const known = ['library', 'policy', 'modules', 'heap-mb', 'call-timeout-ms', 'on-error', 'log-level', 'watch-interval-ms', 'output'];
+    const known = ['library', 'policy', 'modules', 'heap-mb', 'call-timeout-ms', 'on-error', 'log-level', 'watch-interval-ms', 'reload-check-ms', 'output'];
     const { flags, positional } = parseArgs(expandShort(argv), known, ['flags', 'help']);
     if (flags.has('help')) return { stdout: MODULES_JSON_USAGE + '\n', stderr: '', exitCode: 0 };
     if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
@@ -76,6 +77,7 @@ export async function modulesJsonCommand(argv: readonly string[]): Promise<Comma
       onError: flags.get('on-error') as OnError | undefined,
       logLevel: logLevel as LogLevel | undefined,
       watchIntervalMs: integer('watch-interval-ms', flags.get('watch-interval-ms')),
+      reloadCheckMs: integer('reload-check-ms', flags.get('reload-check-ms')),
     };
     // Checks the files and ranges before loading the bundle, so a typo is reported as such.
     modulesManifest({ ...options, modules: ['allocator'] });

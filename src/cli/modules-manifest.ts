@@ -35,6 +35,8 @@ export interface ModulesOptions {
   readonly logLevel?: LogLevel;
   /** Isolator only. */
   readonly watchIntervalMs?: number;
+  /** How often each module looks at the bundle file and reloads it in place when it changed; 0 or absent: never. */
+  readonly reloadCheckMs?: number;
 }
 
 export interface ModulesManifest {
@@ -80,6 +82,7 @@ export function modulesManifest(options: ModulesOptions): ModulesManifest {
   checkRange('heap_mb', options.heapMb, MAX_HEAP_MB);
   for (const kind of MODULE_KINDS) checkRange(`call_timeout_ms (${kind})`, timeoutFor(kind, options.callTimeoutMs), MAX_MS);
   checkRange('watch_interval_ms', options.watchIntervalMs, MAX_MS);
+  if (options.reloadCheckMs !== 0) checkRange('reload_check_ms', options.reloadCheckMs, MAX_MS);
   if (options.onError !== undefined && options.onError !== 'default' && options.onError !== 'fail') {
     throw new ModulesOptionsError(`on_error must be 'default' or 'fail', got '${String(options.onError)}'`);
   }
@@ -100,6 +103,7 @@ export function modulesManifest(options: ModulesOptions): ModulesManifest {
     add('on_error', options.onError);
     add('log_level', options.logLevel);
     if (kind === 'isolator') add('watch_interval_ms', options.watchIntervalMs);
+    add('reload_check_ms', options.reloadCheckMs);
     return { name: MODULE_NAMES[kind], parameters };
   });
   return { libraries: [{ file: library, modules }] };

@@ -68,6 +68,8 @@ test('refuses what the module would refuse: missing files, out-of-range values, 
     [[...base, '--modules=hook,hook'], /named twice/],
     [[`--library=${library}`, `--policy=${stagesOnly}`, '--modules=allocator,hook'], /has no hooks: Mesos would refuse the hook module/],
     [[...base, '--modules=hook', '--watch-interval-ms=10'], /watch_interval_ms applies to the isolator module only/],
+    [[...base, '--reload-check-ms=999999999'], /reload_check_ms must be an integer between 1 and 86400000/],
+    [[...base, '--reload-check-ms=2s'], /--reload-check-ms must be a positive integer/],
   ];
   for (const [argv, message] of cases) {
     const result = await modulesJsonCommand(argv);
@@ -92,4 +94,13 @@ test('the library function: same checks, and daemonFlags per kind', () => {
   const m = modulesManifest({ library, policy: smoke, modules: ['isolator'], watchIntervalMs: 250 });
   assert.deepEqual(m.libraries[0]!.modules[0]!.parameters[1], { key: 'watch_interval_ms', value: '250' });
   assert.deepEqual(daemonFlags(['isolator'], 'X'), { master: [], agent: ['--modules=X', '--isolation=posix/cpu,posix/mem,org_mesos_policy_Isolator'] });
+});
+
+test('--reload-check-ms goes to every module; 0 (off) is accepted as the module accepts it', async () => {
+  const result = await modulesJsonCommand([`--library=${library}`, `--policy=${smoke}`, '--reload-check-ms=2000']);
+  assert.equal(result.exitCode, 0, result.stderr);
+  const modules = JSON.parse(result.stdout).libraries[0].modules as Array<{ parameters: Array<{ key: string; value: string }> }>;
+  assert.deepEqual(modules.map((m) => m.parameters.find((p) => p.key === 'reload_check_ms')?.value), ['2000', '2000']);
+  const off = modulesManifest({ library, policy: smoke, modules: ['hook'], reloadCheckMs: 0 });
+  assert.deepEqual(off.libraries[0]!.modules[0]!.parameters[1], { key: 'reload_check_ms', value: '0' });
 });

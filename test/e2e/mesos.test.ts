@@ -4,9 +4,9 @@
 // missing, when there is no Mesos (see mesos-env.ts).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { buildPolicyBundle } from '../../src/runtime/bundle.ts';
 import { daemonFlags, modulesManifest, type ModulesOptions } from '../../src/cli/modules-manifest.ts';
 import { findMesos, type MesosEnv } from './mesos-env.ts';
@@ -147,9 +147,62 @@ describe('mesos-policy in a real Mesos', { skip, timeout: 300_000 }, () => {
       assert.ok(metrics['mesos_policy/hook/timeouts']! >= 2, `hook timeouts: ${metrics['mesos_policy/hook/timeouts']}`);
       assert.ok(metrics['mesos_policy/hook/errors']! >= 2, `hook errors: ${metrics['mesos_policy/hook/errors']}`);
       assert.equal(metrics['mesos_policy/hook/runtime/serving'], 1, 'the hook runtime still serves after its call was terminated');
-      // A throwing stage falls back to Mesos's rule for that decision; the call itself succeeds.
+      // A throwing stage falls back to Mesos's rule for that decision; the call itself succeeds...
       assert.equal(metrics['mesos_policy/allocator/errors'], 0);
       assert.equal(metrics['mesos_policy/allocator/runtime/restarts'], 0);
+      // ...but the runtime counts it, and the module publishes the runtime's counters (polled every second).
+      const policyErrors = await waitFor('the policy errors in /metrics/snapshot', 10_000, async () => {
+        const m = await master.metrics();
+        const filter = m['mesos_policy/allocator/policy_errors/filter'] ?? 0;
+        const hook = m['mesos_policy/hook/errors/masterLaunchTaskResourceDecorator'] ?? 0;
+        return filter > 0 && hook > 0 ? { filter, hook, score: m['mesos_policy/allocator/policy_errors/score'] } : undefined;
+      });
+      assert.ok(policyErrors.filter > 0 && policyErrors.hook >= 2, JSON.stringify(policyErrors));
+      assert.match(readFileSync(master.daemon.log, 'utf8'), /mesos-policy allocator: the policy failed \d+x allocator\/policy_errors\/filter/);
+    } finally {
+      await stopAll();
+    }
+  });
+
+  test('reload_check_ms: a rebuilt bundle takes over without restarting the master; a broken one is refused', async () => {
+    // The task-labels example as deployed (docs/deployment.md), then a v2 renamed over it.
+    const bundle = (await buildPolicyBundle({ policy: 'examples/hooks/task-labels.ts', outfile: join(dir, 'task-labels.js') })).outfile;
+    const m = manifest('reload-master', { policy: bundle, modules: ['allocator', 'hook'], reloadCheckMs: 200 });
+    try {
+      const work = join(dir, 'run3');
+      const master = track(await MesosMaster.start(env, { dir: work, modulesFile: m.file, flags: m.master }));
+      const agent = track(await startAgent(env, { dir: work, master, flags: ['--resources=cpus:4;mem:2048;disk:1024;ports:[31000-32000]'] }));
+      await finished(master, track(runTask(env, work, master, 'reload-1', 'kafka', 'cpus:1;mem:32')));
+      assert.deepEqual(await agentTaskLabels(agent, 'reload-1'), [{ key: 'team', value: 'streaming' }, { key: 'cost_center', value: 'CC-1042' }]);
+
+      const v2 = join(dir, 'task-labels-v2.ts');
+      writeFileSync(v2, [
+        `import { definePolicy } from ${JSON.stringify(resolve('src/index.ts'))};`,
+        `export default definePolicy({ name: 'task-labels-v2', hooks: { masterLaunchTaskLabelDecorator: (task) => [...task.labels, { key: 'team', value: 'reloaded' }] } });`,
+      ].join('\n'));
+      const built = (await buildPolicyBundle({ policy: v2, outfile: join(dir, 'task-labels-v2.js') })).outfile;
+      renameSync(built, bundle); // atomic, as the docs advise
+      const reloaded = await waitFor('both modules to reload', 15_000, async () => {
+        const x = await master.metrics();
+        return x['mesos_policy/hook/runtime/reloads'] === 1 && x['mesos_policy/allocator/runtime/reloads'] === 1 ? x : undefined;
+      });
+      assert.ok(reloaded['mesos_policy/allocator/resyncs']! >= 1, 'the allocator re-sent its state to the new runtime');
+      // The next task: offered by the reloaded allocator (it knows the agent again), labelled by v2.
+      await finished(master, track(runTask(env, work, master, 'reload-2', 'kafka', 'cpus:1;mem:32')));
+      assert.deepEqual(await agentTaskLabels(agent, 'reload-2'), [{ key: 'team', value: 'reloaded' }]);
+
+      // A bundle that does not load: refused, v2 keeps serving.
+      const broken = join(dir, 'broken.js');
+      writeFileSync(broken, 'this is not javascript (');
+      renameSync(broken, bundle);
+      await waitFor('the failed reload to be counted', 15_000, async () => ((await master.metrics())['mesos_policy/hook/runtime/failed_reloads'] === 1 ? true : undefined));
+      await finished(master, track(runTask(env, work, master, 'reload-3', 'kafka', 'cpus:1;mem:32')));
+      assert.deepEqual(await agentTaskLabels(agent, 'reload-3'), [{ key: 'team', value: 'reloaded' }]);
+      const after = await master.metrics();
+      assert.equal(after['mesos_policy/hook/runtime/reloads'], 1);
+      assert.equal(after['mesos_policy/hook/runtime/serving'], 1);
+      assert.match(readFileSync(master.daemon.log, 'utf8'), /mesos-policy hook: reloading .*task-labels\.js failed; the previous policy keeps serving/);
+      master.assertAlive();
     } finally {
       await stopAll();
     }

@@ -1,19 +1,24 @@
 // mesos_adapter_test: the Mesos-facing halves of native/mesos that need no running Mesos — module
 // parameters, wire copies between Mesos's messages and the bridge protocol's, the allocator calls,
-// the Allocation → offer-callback regrouping, and the resync mirror. Prints one line per check and
+// the Allocation → offer-callback regrouping, the resync mirror, and the housekeeping pieces (runtime
+// counter names and the errors warning, the bundle file watch for reload_check_ms). Prints one line per check and
 // "N passed, N failed"; exits non-zero when a check failed.
 #include <mesos/allocator/allocator.hpp>
 #include <mesos/resources.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "allocation.h"
 #include "allocator_calls.h"
 #include "allocator_mirror.h"
+#include "bundle_watch.h"
 #include "convert.h"
 #include "module_params.h"
+#include "runtime_stats.h"
 
 using namespace mesos_policy::adapter;
 namespace protocol = mesos_policy::protocol;
@@ -242,6 +247,52 @@ void Mirror() {
   Check(clean, "a removed framework leaves nothing behind");
 }
 
+void Housekeeping(const std::string& bundle) {
+  auto off = ParseModuleParameters(ModuleKind::kAllocator, {{"policy", bundle}});
+  Check(off.config && off.config->reload_check.count() == 0, "reload_check_ms is off by default");
+  auto on = ParseModuleParameters(ModuleKind::kHook, {{"policy", bundle}, {"reload_check_ms", "250"}});
+  Check(on.config && on.config->reload_check.count() == 250, "reload_check_ms=250", on.error);
+  auto zero = ParseModuleParameters(ModuleKind::kIsolator, {{"policy", bundle}, {"reload_check_ms", "0"}});
+  Check(zero.config && zero.config->reload_check.count() == 0, "reload_check_ms=0 is off", zero.error);
+  auto bad = ParseModuleParameters(ModuleKind::kHook, {{"policy", bundle}, {"reload_check_ms", "-1"}});
+  Check(!bad.config && bad.error.find("reload_check_ms") != std::string::npos, "reload_check_ms=-1 is refused", bad.error);
+
+  Check(RuntimeCounterMetricName(ModuleKind::kAllocator, "allocator/policy_errors/score") ==
+            "mesos_policy/allocator/policy_errors/score", "allocator/policy_errors/<stage> keeps its name under the module");
+  Check(RuntimeCounterMetricName(ModuleKind::kHook, "hooks/errors/agentTaskStatusDecorator") ==
+            "mesos_policy/hook/errors/agentTaskStatusDecorator", "hooks/errors/<hook> → mesos_policy/hook/errors/<hook>");
+  Check(RuntimeCounterMetricName(ModuleKind::kHook, "errors/POLICY_FAILED") == "mesos_policy/hook/policy/errors/POLICY_FAILED",
+        "a name outside the module's section goes under policy/");
+  Check(RuntimeCounterMetricName(ModuleKind::kAllocator, "allocator/offers") == "mesos_policy/allocator/policy/allocator/offers",
+        "a name that would shadow an adapter counter goes under policy/");
+
+  // The warning: at once for the first growth, then at most once per period, summing what grew.
+  RuntimeStatsGauges gauges(ModuleKind::kAllocator, std::chrono::seconds(60));
+  const auto t0 = std::chrono::steady_clock::now();
+  Check(gauges.Update({{"allocator/calls/allocate", 3}}, t0).empty(), "no warning without policy errors");
+  std::string first = gauges.Update({{"allocator/policy_errors/score", 2}}, t0);
+  Check(first.find("2x allocator/policy_errors/score") != std::string::npos, "the first errors are warned about", first);
+  Check(gauges.Value("mesos_policy/allocator/policy_errors/score") == 2.0, "the gauge shows the runtime's value");
+  Check(gauges.Update({{"allocator/policy_errors/score", 5}}, t0 + std::chrono::seconds(10)).empty(),
+        "no second warning within the period");
+  // A fresh runtime counts from 0: 1 < 5 is one more error, not a negative one.
+  std::string later = gauges.Update({{"allocator/policy_errors/score", 1}}, t0 + std::chrono::seconds(61));
+  Check(later.find("4x allocator/policy_errors/score") != std::string::npos, "after the period: the growth since (3 + 1)", later);
+
+  // The file watch: a change is acted on once two checks see the same new file.
+  const std::string file = bundle + ".watch";
+  std::ofstream(file) << "v1";
+  BundleWatch watch(file);
+  Check(!watch.Check(), "an unchanged bundle is not reloaded");
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::ofstream(file) << "version 2";
+  Check(!watch.Check(), "a change waits one check to settle");
+  Check(watch.Check(), "a settled change is reloaded");
+  Check(!watch.Check(), "once");
+  std::remove(file.c_str());
+  Check(!watch.Check(), "a missing file (mid-rename) is not reloaded");
+}
+
 }  // namespace
 
 int main() {
@@ -252,6 +303,7 @@ int main() {
   Calls();
   Decoding();
   Mirror();
+  Housekeeping(bundle);
   std::remove(bundle.c_str());
   std::printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
