@@ -4,14 +4,15 @@
  * the same Mesos name.
  */
 import type { AllocatorEngine, CycleResult } from '../allocator/index.ts';
-import type { Resources } from '../resources/index.ts';
+import { Resources } from '../resources/index.ts';
 import {
   agentCapabilitiesFromWire, agentInfoFromWire, conversionsFromWire, encodeAllocation, explanationToWire, filtersFromWire, frameworkInfoFromWire,
   inverseOfferStatusesToWire, inverseOfferStatusFromWire, offerConstraintsFromWire, operationsFromWire, quotaConfigFromWire, quotasFromWire,
-  resourcesFromWire, unavailabilityFromWire, weightsFromWire,
+  resourceItemsFromWire, resourcesFromWire, unavailabilityFromWire, weightsFromWire,
 } from './codec/index.ts';
-import { CodecError } from './codec/errors.ts';
+import { CodecError, decoding } from './codec/errors.ts';
 import { list, opt } from './codec/presence.ts';
+import type { OfferMemo } from './offer-memo.ts';
 import type { wire } from './protocol.ts';
 import type { AllocatorReplyOut } from './response-bytes.ts';
 
@@ -21,6 +22,8 @@ export interface CallContext {
   readonly now: number;
   /** The allocation interval the engine was initialized with. */
   readonly intervalMs: number;
+  /** The recent offers, to recognise resources coming back as exactly what was offered. */
+  readonly offers: OfferMemo;
 }
 
 /** A reply without `next_cycle_at_ms` (the service adds it); a Promise only for calls the engine answers with one. */
@@ -30,7 +33,7 @@ export type AllocatorCallCase = NonNullable<wire.AllocatorCall['call']>;
 
 type Handler<K extends AllocatorCallCase> = (message: NonNullable<wire.IAllocatorCall[K]>, ctx: CallContext) => Outcome;
 
-const DONE: wire.IAllocatorReply = Object.freeze({ done: {} });
+export const DONE: wire.IAllocatorReply = Object.freeze({ done: {} });
 
 function id<T extends object, K extends keyof T>(message: T, field: K, where: string): string {
   const value = opt(message, field);
@@ -57,6 +60,17 @@ function frameworkOptionsFromWire(o: wire.IFrameworkOptions | null | undefined, 
     suppressedRoles: list(o.suppressedRoles),
     ...(constraints === undefined ? {} : { offerConstraints: offerConstraintsFromWire(constraints, `${field}.offer_constraints`) }),
   };
+}
+
+/**
+ * Resources a framework gives back on an agent: the very offered `Resources` when they are exactly
+ * what was offered (offer-memo.ts), else decoded as usual.
+ */
+function offeredFromWire(offers: OfferMemo, frameworkId: string, agentId: string, messages: readonly wire.IResource[] | null | undefined, field: string): Resources {
+  const wireList = list(messages);
+  if (wireList.length === 0) return Resources.EMPTY;
+  const items = resourceItemsFromWire(wireList, field);
+  return offers.match(frameworkId, agentId, items, wireList) ?? decoding(field, () => Resources.of(items));
 }
 
 /** How many due cycles `allocate` runs at their own times before it treats the host as late. */
@@ -189,10 +203,10 @@ export const ALLOCATOR_CALLS: { readonly [K in Exclude<AllocatorCallCase, 'initi
     engine.transitionOfferedToAllocated(agentId, resourcesFromWire(m.resources, 'transition_offered_to_allocated.resources'));
     return DONE;
   },
-  recoverResources(m, { engine }) {
+  recoverResources(m, { engine, offers }) {
     const frameworkId = id(m, 'frameworkId', 'recover_resources.framework_id');
     const agentId = id(m, 'agentId', 'recover_resources.agent_id');
-    const resources = resourcesFromWire(m.resources, 'recover_resources.resources');
+    const resources = offeredFromWire(offers, frameworkId, agentId, m.resources, 'recover_resources.resources');
     engine.recoverResources(frameworkId, agentId, resources, filtersFromWire(opt(m, 'filters')), m.isAllocated ?? false);
     return DONE;
   },
@@ -222,8 +236,10 @@ export const ALLOCATOR_CALLS: { readonly [K in Exclude<AllocatorCallCase, 'initi
     return DONE;
   },
   allocate(m, ctx) {
+    const cycles = runDueCycles(ctx, m.force === true);
+    ctx.offers.record(cycles);
     // The hot path: thousands of offers go straight to bytes (codec/allocation-bytes.ts).
-    return { allocationBytes: encodeAllocation(runDueCycles(ctx, m.force === true)) };
+    return { allocationBytes: encodeAllocation(cycles) };
   },
   explain(m, { engine }) {
     const frameworkId = id(m, 'frameworkId', 'explain.framework_id');

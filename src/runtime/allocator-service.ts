@@ -8,9 +8,10 @@
  */
 import { AllocatorEngine } from '../allocator/index.ts';
 import type { Policy } from '../policy/index.ts';
-import { ALLOCATOR_CALLS, type AllocatorCallCase, type CallContext, type Outcome } from './allocator-calls.ts';
+import { ALLOCATOR_CALLS, DONE, type AllocatorCallCase, type CallContext, type Outcome } from './allocator-calls.ts';
 import { initializeFromWire } from './codec/index.ts';
 import type { Counters } from './counters.ts';
+import { OfferMemo } from './offer-memo.ts';
 import { CallError, ErrorCode, errorFrom, isPromiseLike } from './errors.ts';
 import type { wire } from './protocol.ts';
 import type { AllocatorReplyOut } from './response-bytes.ts';
@@ -20,6 +21,9 @@ type Reply = AllocatorReplyOut;
 export class AllocatorService {
   private engine: AllocatorEngine | undefined;
   private intervalMs = 1000;
+  /** The offers of the current engine's last allocate replies; a new engine starts without. */
+  private offers = new OfferMemo();
+  private lastDone: Reply & { readonly nextCycleAtMs: number } | undefined;
   /** The engine's clock: the latest request's time, never moving backwards (the engine's books assume it does not). */
   private now = 0;
 
@@ -45,12 +49,12 @@ export class AllocatorService {
   call(call: wire.AllocatorCall): Reply | Promise<Reply> {
     const kind = call.call;
     if (kind === undefined) return this.failed(new CallError(ErrorCode.UNSUPPORTED, 'an AllocatorCall with no call this runtime knows'));
-    this.counters.increment(`allocator/calls/${kind}`);
+    this.counters.incrementNamed('allocator/calls/', kind);
     try {
       if (kind === 'initialize') return this.initialize(call.initialize!);
       const engine = this.engine;
       if (engine === undefined) throw new CallError(ErrorCode.NOT_INITIALIZED, `allocator call '${kind}' before 'initialize'`);
-      const ctx: CallContext = { engine, now: this.now, intervalMs: this.intervalMs };
+      const ctx: CallContext = { engine, now: this.now, intervalMs: this.intervalMs, offers: this.offers };
       const handler = ALLOCATOR_CALLS[kind as Exclude<AllocatorCallCase, 'initialize'>] as (message: unknown, ctx: CallContext) => Outcome;
       const outcome = handler(call[kind], ctx);
       if (isPromiseLike<Reply>(outcome)) return Promise.resolve(outcome).then((reply) => this.done(reply), (e: unknown) => this.failed(e));
@@ -78,12 +82,18 @@ export class AllocatorService {
     });
     // Only a fully initialized engine replaces the previous one.
     this.engine = engine;
+    this.offers = new OfferMemo();
     this.intervalMs = options.allocationIntervalMs ?? 1000;
     return this.done({ done: {} });
   }
 
   private done(reply: Reply): Reply {
-    return this.engine === undefined ? reply : { ...reply, nextCycleAtMs: this.engine.nextCycleAt() };
+    if (this.engine === undefined) return reply;
+    const nextCycleAtMs = this.engine.nextCycleAt();
+    if (reply !== DONE) return { ...reply, nextCycleAtMs };
+    // A batch of thousands of calls answers them alike: one (frozen) reply per next-cycle time.
+    if (this.lastDone?.nextCycleAtMs !== nextCycleAtMs) this.lastDone = Object.freeze({ done: {}, nextCycleAtMs });
+    return this.lastDone;
   }
 
   private failed(e: unknown): Reply {

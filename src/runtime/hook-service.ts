@@ -86,7 +86,7 @@ export class HookService {
     const kind = call.call;
     if (kind === undefined) throw new CallError(ErrorCode.UNSUPPORTED, 'a HookCall with no hook this runtime knows');
     const name: HookName = kind;
-    this.counters.increment(`hooks/calls/${name}`);
+    this.counters.incrementNamed('hooks/calls/', name);
     if (this.hooks === undefined) throw new CallError(ErrorCode.UNSUPPORTED, `the policy bundle has no hooks (hook '${name}' called)`);
     const spec = HOOKS[kind] as HookSpec<HookCallCase>;
     const args = spec.args(call[kind] as never);

@@ -2,7 +2,8 @@
  * Encodes Responses. Allocator replies may carry their Allocation already as bytes (the hot path,
  * codec/allocation-bytes.ts); those are spliced in, everything else goes through protobufjs.
  */
-import { lenFieldSize, WireWriter, doubleFieldSize } from './codec/wire-writer.ts';
+import { takeHeadroom } from './codec/allocation-bytes.ts';
+import { doubleFieldSize, lenFieldSize, WireType, WireWriter } from './codec/wire-writer.ts';
 import { protocol, type wire } from './protocol.ts';
 
 /** An AllocatorReply whose `allocation` is already encoded. */
@@ -29,13 +30,69 @@ export function isEncodedAllocation(reply: AllocatorReplyOut): reply is EncodedA
   return (reply as EncodedAllocationReply).allocationBytes !== undefined;
 }
 
-function allocatorReplyBytes(reply: AllocatorReplyOut): Uint8Array {
-  if (!isEncodedAllocation(reply)) return protocol.AllocatorReply.encode(reply).finish();
-  const next = reply.nextCycleAtMs;
-  const w = new WireWriter(lenFieldSize(REPLY_ALLOCATION, reply.allocationBytes.length) + (next === undefined ? 0 : doubleFieldSize(REPLY_NEXT_CYCLE_AT_MS)));
+function encodedReplySize(reply: EncodedAllocationReply): number {
+  return lenFieldSize(REPLY_ALLOCATION, reply.allocationBytes.length) + (reply.nextCycleAtMs === undefined ? 0 : doubleFieldSize(REPLY_NEXT_CYCLE_AT_MS));
+}
+
+function writeEncodedReply(w: WireWriter, reply: EncodedAllocationReply): WireWriter {
   w.bytesField(REPLY_ALLOCATION, reply.allocationBytes);
-  if (next !== undefined) w.doubleField(REPLY_NEXT_CYCLE_AT_MS, next);
-  return w.finish();
+  if (reply.nextCycleAtMs !== undefined) w.doubleField(REPLY_NEXT_CYCLE_AT_MS, reply.nextCycleAtMs);
+  return w;
+}
+
+/** The bytes of `{ done, next_cycle_at_ms }` for the last time seen: a batch of thousands of calls answers them all alike. */
+let doneBytes: { readonly at: number | undefined; readonly bytes: Uint8Array } | undefined;
+
+function isPlainDone(reply: wire.IAllocatorReply): boolean {
+  const keys = Object.keys(reply);
+  return reply.done !== undefined && reply.done !== null && Object.keys(reply.done).length === 0 && keys.every((k) => k === 'done' || k === 'nextCycleAtMs');
+}
+
+function writeVarintAt(buf: Uint8Array, at: number, n: number): number {
+  while (n > 0x7f) {
+    buf[at++] = (n % 0x80) | 0x80;
+    n = Math.floor(n / 0x80);
+  }
+  buf[at++] = n;
+  return at;
+}
+
+/**
+ * Response{allocator: AllocatorReply{allocation, next_cycle_at_ms}} written around the allocation's
+ * bytes where encodeAllocation left room for it: the headers before it, the time after it. Fields
+ * in number order, as protobuf writes them. Undefined when there is no such room.
+ */
+function inPlaceResponse(reply: EncodedAllocationReply): Uint8Array | undefined {
+  const bytes = reply.allocationBytes;
+  const next = reply.nextCycleAtMs;
+  const tail = next === undefined ? 0 : doubleFieldSize(REPLY_NEXT_CYCLE_AT_MS);
+  const after = bytes.byteOffset + bytes.length;
+  if (after + tail > bytes.buffer.byteLength) return undefined;
+  const replySize = encodedReplySize(reply);
+  const header = lenFieldSize(RESPONSE_ALLOCATOR, replySize) - replySize + lenFieldSize(REPLY_ALLOCATION, bytes.length) - bytes.length;
+  if (header > bytes.byteOffset || !takeHeadroom(bytes)) return undefined;
+  const buf = new Uint8Array(bytes.buffer, 0, after + tail);
+  const start = bytes.byteOffset - header;
+  let at = writeVarintAt(buf, start, (RESPONSE_ALLOCATOR << 3) | WireType.LEN);
+  at = writeVarintAt(buf, at, replySize);
+  at = writeVarintAt(buf, at, (REPLY_ALLOCATION << 3) | WireType.LEN);
+  writeVarintAt(buf, at, bytes.length);
+  if (next !== undefined) {
+    const w = new WireWriter(tail);
+    w.doubleField(REPLY_NEXT_CYCLE_AT_MS, next);
+    buf.set(w.finish(), after);
+  }
+  return buf.subarray(start, after + tail);
+}
+
+function allocatorReplyBytes(reply: AllocatorReplyOut): Uint8Array {
+  if (!isEncodedAllocation(reply)) {
+    if (!isPlainDone(reply)) return protocol.AllocatorReply.encode(reply).finish();
+    const at = reply.nextCycleAtMs ?? undefined;
+    if (doneBytes === undefined || !Object.is(doneBytes.at, at)) doneBytes = { at, bytes: protocol.AllocatorReply.encode(reply).finish() };
+    return doneBytes.bytes;
+  }
+  return writeEncodedReply(new WireWriter(encodedReplySize(reply)), reply).finish();
 }
 
 function wrap(field: number, body: Uint8Array): Uint8Array {
@@ -44,7 +101,13 @@ function wrap(field: number, body: Uint8Array): Uint8Array {
 
 export function encodeResponse(response: ResponseOut): Uint8Array {
   if ('allocator' in response && response.allocator !== undefined && response.allocator !== null) {
-    return wrap(RESPONSE_ALLOCATOR, allocatorReplyBytes(response.allocator));
+    const reply = response.allocator;
+    if (!isEncodedAllocation(reply)) return wrap(RESPONSE_ALLOCATOR, allocatorReplyBytes(reply));
+    // An allocation of thousands of offers: its headers go in front of it, in its own buffer.
+    const inPlace = inPlaceResponse(reply);
+    if (inPlace !== undefined) return inPlace;
+    const size = encodedReplySize(reply);
+    return writeEncodedReply(new WireWriter(lenFieldSize(RESPONSE_ALLOCATOR, size)).lenHeader(RESPONSE_ALLOCATOR, size), reply).finish();
   }
   if ('allocatorBatch' in response && response.allocatorBatch !== undefined && response.allocatorBatch !== null) {
     const replies = response.allocatorBatch.replies.map(allocatorReplyBytes);

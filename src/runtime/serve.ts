@@ -8,6 +8,7 @@
 import type { Policy } from '../policy/index.ts';
 import { AllocatorService } from './allocator-service.ts';
 import { control, hello } from './control.ts';
+import { installResourceDecodeCache } from './codec/resource-cache.ts';
 import { Counters } from './counters.ts';
 import { CallError, ErrorCode, errorFrom, errorMessage, isPromiseLike } from './errors.ts';
 import { HookService } from './hook-service.ts';
@@ -33,6 +34,8 @@ function checkPolicy(policy: unknown): asserts policy is Policy {
 
 export function serve(policy: Policy): PolicyBundle {
   checkPolicy(policy);
+  // Repeated Resource messages (declines, hook calls) decode to the objects decoded before.
+  installResourceDecodeCache();
   const counters = new Counters();
   const allocator = new AllocatorService(policy, counters);
   const hooks = new HookService(policy.hooks, counters);
@@ -52,7 +55,7 @@ export function serve(policy: Policy): PolicyBundle {
   const route = (request: wire.Request): Result => {
     const kind = request.call;
     if (kind === undefined) return { error: errorMessage(counters, ErrorCode.UNSUPPORTED, 'a Request with no call this runtime knows (newer host?)') };
-    counters.increment(`calls/${kind}`);
+    counters.incrementNamed('calls/', kind);
     switch (kind) {
       case 'hello':
         return answer((reply) => ({ hello: reply }), () => hello(request.hello!, policy, counters));

@@ -5,6 +5,7 @@
  * test/runtime/allocation-bytes.test.ts holds the two to the same decoded result.
  */
 import type { CycleResult } from '../../allocator/index.ts';
+import type { Resources } from '../../resources/index.ts';
 import { protocol } from '../protocol.ts';
 import { unavailabilityToWire } from './maintenance.ts';
 import { identityBytes, valueBody, valueSize, writeValue } from './resource-bytes.ts';
@@ -20,11 +21,52 @@ const ROLE = 2;
 const AGENT_ID = 3;
 const RESOURCES = 4;
 
+/**
+ * The encoded `resources` fields of an offered `Resources` for the role they were last offered to.
+ * The engine offers an agent's resources as the same (immutable) object cycle after cycle, to
+ * whichever framework is next, so most offers are one copy of these bytes.
+ */
+const encodedResources = new WeakMap<Resources, { readonly role: string; readonly bytes: Uint8Array }>();
+
+function writeResources(w: WireWriter, offered: Resources, role: string): void {
+  // The model's items, by index: no iterator object per offer.
+  const items = offered.itemsView();
+  for (let k = 0; k < items.length; k++) {
+    const r = items[k]!;
+    // Every resource carries the entry's role: the adapter relies on it.
+    const identity = identityBytes(r, role);
+    const body = valueBody(r);
+    const size = identity.length + valueSize(r, body);
+    // A shared resource held N times is listed N times, as Mesos lists it.
+    const copies = r.shared === true ? offered.count(r) : 1;
+    for (let i = 0; i < copies; i++) {
+      w.lenHeader(RESOURCES, size).raw(identity);
+      writeValue(w, r, body);
+    }
+  }
+}
+
+/**
+ * Bytes kept free before each encoded Allocation, enough for the Response and AllocatorReply
+ * headers (a tag and a length varint each): the Response is written around the allocation in its
+ * own buffer (response-bytes.ts) instead of copying megabytes into fresh ones.
+ */
+export const ALLOCATION_HEADROOM = 12;
+const withHeadroom = new WeakSet<Uint8Array>();
+
+/**
+ * Whether `bytes` came from encodeAllocation with its headroom still unused; answers true once
+ * per allocation, so the space before it is written by one Response at most.
+ */
+export function takeHeadroom(bytes: Uint8Array): boolean {
+  return withHeadroom.delete(bytes);
+}
+
 /** The last reply's size: replies of consecutive cycles are alike, so the buffer rarely has to grow. */
 let sizeHint = 1 << 16;
 
 export function encodeAllocation(cycles: readonly CycleResult[]): Uint8Array {
-  const w = new WireWriter(sizeHint);
+  const w = new WireWriter(sizeHint, ALLOCATION_HEADROOM);
   let candidates = 0;
   for (const cycle of cycles) {
     candidates += cycle.candidates;
@@ -33,20 +75,12 @@ export function encodeAllocation(cycles: readonly CycleResult[]): Uint8Array {
         for (const [agentId, offered] of byAgent) {
           const entry = w.beginLen(OFFERS);
           w.stringField(FRAMEWORK_ID, frameworkId).stringField(ROLE, role).stringField(AGENT_ID, agentId);
-          // The model's items, by index: no iterator object per offer.
-          const items = offered.itemsView();
-          for (let k = 0; k < items.length; k++) {
-            const r = items[k]!;
-            // Every resource carries the entry's role: the adapter relies on it.
-            const identity = identityBytes(r, role);
-            const body = valueBody(r);
-            const size = identity.length + valueSize(r, body);
-            // A shared resource held N times is listed N times, as Mesos lists it.
-            const copies = r.shared === true ? offered.count(r) : 1;
-            for (let i = 0; i < copies; i++) {
-              w.lenHeader(RESOURCES, size).raw(identity);
-              writeValue(w, r, body);
-            }
+          const cached = encodedResources.get(offered);
+          if (cached !== undefined && cached.role === role) w.raw(cached.bytes);
+          else {
+            const from = w.mark();
+            writeResources(w, offered, role);
+            encodedResources.set(offered, { role, bytes: w.copy(from) });
           }
           w.endLen(entry);
         }
@@ -61,5 +95,7 @@ export function encodeAllocation(cycles: readonly CycleResult[]): Uint8Array {
   }
   w.uintField(CYCLES, cycles.length).uintField(CANDIDATES, candidates);
   sizeHint = Math.max(1 << 16, Math.ceil(w.length * 1.1));
-  return w.finish();
+  const bytes = w.finish();
+  withHeadroom.add(bytes);
+  return bytes;
 }

@@ -8,7 +8,10 @@
 import {
   Resources, type DiskInfo, type DiskSource, type DiskSourceType, type ReservationInfo, type Resource, type ResourceInput,
 } from '../../resources/index.ts';
+import type { Item } from '../../resources/item.ts';
+import { itemFromInput } from '../../resources/validate.ts';
 import { protocol, type wire } from '../protocol.ts';
+import { itemOf, rememberItem } from './resource-cache.ts';
 import { CodecError, decoding } from './errors.ts';
 import { list, opt } from './presence.ts';
 import { labelsFromWire, labelsToWire, rangesFromWire, VALUE_TYPE_NUMBERS, valueTypeFromWire } from './values.ts';
@@ -140,12 +143,34 @@ export function resourceFromWire(r: wire.IResource, field: string): ResourceInpu
   return input;
 }
 
+/**
+ * Wire resources → validated model items, one per wire resource, in order (a shared resource
+ * held N times is N items). A message decoded from the cache (resource-cache.ts) gives the item
+ * validated from it before: the same bytes, the same object. Anything the model refuses is a
+ * CodecError at `field`, worded as `Resources.of` words it.
+ */
+export function resourceItemsFromWire(resources: readonly wire.IResource[] | null | undefined, field: string): Item[] {
+  const wireList = list(resources);
+  const out = new Array<Item>(wireList.length);
+  for (let i = 0; i < wireList.length; i++) {
+    const r = wireList[i]!;
+    let item = itemOf(r);
+    if (item === undefined) {
+      const input = resourceFromWire(r, `${field}[${i}]`);
+      item = decoding(field, () => itemFromInput(input, `resource #${i} ('${input.name}')`));
+      rememberItem(r, item);
+    }
+    out[i] = item;
+  }
+  return out;
+}
+
 /** Wire resources → validated `Resources`; anything the model refuses is a CodecError at `field`. */
 export function resourcesFromWire(resources: readonly wire.IResource[] | null | undefined, field: string): Resources {
-  const wireList = list(resources);
-  if (wireList.length === 0) return Resources.EMPTY;
-  const inputs = wireList.map((r, i) => resourceFromWire(r, `${field}[${i}]`));
-  return decoding(field, () => Resources.of(inputs));
+  if (list(resources).length === 0) return Resources.EMPTY;
+  const items = resourceItemsFromWire(resources, field);
+  // Validated items: Resources.of only combines them (and may refuse a sum past 2^53).
+  return decoding(field, () => Resources.of(items));
 }
 
 /** One wire resource, validated by the model on its own (for single-resource fields such as GROW_VOLUME's). */

@@ -32,11 +32,39 @@ export function environmentToWire(env: EnvironmentVariables): wire.IEnvironment 
   return { variables: Object.entries(env).map(([name, value]) => ({ name, type: VariableType.VALUE, value })) };
 }
 
+/**
+ * The command's view. Its environment (tens of variables, which building an object of costs more
+ * than the rest of a label decorator's call) is built when first read: it cannot fail, so building
+ * it late changes nothing but the cost for the many hooks that never look at it.
+ */
 function commandFromWire(c: wire.ICommandInfo): CommandView {
+  const view: { value?: string; user?: string; arguments: readonly string[]; environment: EnvironmentVariables } = { arguments: list(c.arguments), environment: NO_VARIABLES };
   const value = opt(c, 'value');
+  if (value !== undefined) view.value = value;
   const user = opt(c, 'user');
-  return { ...(value === undefined ? {} : { value }), ...(user === undefined ? {} : { user }), arguments: list(c.arguments), environment: environmentFromWire(opt(c, 'environment')) };
+  if (user !== undefined) view.user = user;
+  const environment = opt(c, 'environment');
+  if (environment !== undefined && list(environment.variables).length > 0) {
+    Object.defineProperty(view, 'environment', {
+      enumerable: true,
+      configurable: true,
+      get(this: typeof view): EnvironmentVariables {
+        const built = environmentFromWire(environment);
+        // From now on a plain data property, as if it had been built up front.
+        Object.defineProperty(this, 'environment', { value: built, enumerable: true, writable: true, configurable: true });
+        return built;
+      },
+      set(this: typeof view, replaced: EnvironmentVariables): void {
+        Object.defineProperty(this, 'environment', { value: replaced, enumerable: true, writable: true, configurable: true });
+      },
+    });
+  } else {
+    view.environment = {};
+  }
+  return view;
 }
+
+const NO_VARIABLES: EnvironmentVariables = Object.freeze({});
 
 export function executorFromWire(e: wire.IExecutorInfo, field: string): ExecutorView {
   const frameworkId = opt(e, 'frameworkId')?.value ?? undefined;

@@ -53,14 +53,25 @@ export function utf8Length(s: string): number {
 
 export class WireWriter {
   private buf: Uint8Array;
-  private pos = 0;
+  private pos: number;
 
-  /** `size`: the bytes that will be written; a little more is kept so a last varint's headroom check does not grow the buffer. */
-  constructor(size: number) {
-    this.buf = new Uint8Array(size + 10);
+  /**
+   * `size`: the bytes that will be written; a little more is kept so a last varint's headroom check
+   * does not grow the buffer. `headroom`: bytes left free before the message, for an enclosing
+   * message's header to be written there later instead of copying the message into another buffer.
+   */
+  constructor(size: number, private readonly headroom = 0) {
+    this.buf = new Uint8Array(headroom + size + 10);
+    this.pos = headroom;
   }
 
+  /** Bytes written so far. */
   get length(): number {
+    return this.pos - this.headroom;
+  }
+
+  /** The current position, for `copy`. */
+  mark(): number {
     return this.pos;
   }
 
@@ -175,8 +186,14 @@ export class WireWriter {
     return this;
   }
 
+  /** A copy of the bytes written since the `mark()` `from`. */
+  copy(from: number): Uint8Array {
+    return this.buf.slice(from, this.pos);
+  }
+
+  /** The message: a view of the buffer, after the headroom. */
   finish(): Uint8Array {
-    return this.buf.subarray(0, this.pos);
+    return this.buf.subarray(this.headroom, this.pos);
   }
 }
 
