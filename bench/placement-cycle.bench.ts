@@ -10,7 +10,13 @@
  * keeps them apart). Only allocate() is timed. Three policies on identical clusters:
  * - default: DEFAULT_POLICY (no stages; the engine skips building offer contexts);
  * - no-op stages: a filter and size that return at once (the engine's own price of calling stages);
- * - steering: withReservationSteering(DEFAULT_POLICY).
+ * - steering: withReservationSteering(DEFAULT_POLICY). Its "reserved for another owner" rejections
+ *   say `until: 'agent-changes'`, so in `shared-role` the engine asks each non-owner once per agent
+ *   content, then skips it without a call (the walk over the role's frameworks remains).
+ * Why `default` costs more here than allocator.bench.ts's DeclineOffers (same agents, one role
+ * there): with `role-per-service` there are 101 roles, so every agent visit orders 101 roles, and on
+ * the reservation agents (one in five) the visit goes on through every service role after the
+ * offer (the reservation is left), deriving that role's allocatable view of the agent each time.
  * Run: `node --import tsx bench/placement-cycle.bench.ts [agents] [frameworks] [rounds]` (both layouts).
  */
 import { AllocatorEngine } from '../src/allocator/index.ts';

@@ -4,6 +4,7 @@
  * with shared resources always available (they may be offered while in use).
  */
 import { Resources, type ResourceQuantities } from '../resources/index.ts';
+import type { AgentView } from '../policy/index.ts';
 import type { FrameworkState } from './framework.ts';
 import { isAllocatable } from './min-allocatable.ts';
 import { hasRevocable, isQuotaScalar, stripIncapableResources } from './offer-rules.ts';
@@ -30,6 +31,8 @@ export class AgentState {
   /** What the cycle derives per role from `available`; invalidated whenever `available` changes. */
   private readonly views = new RoleViews();
   maintenance: Maintenance | undefined;
+  /** The policy's view, with the info it was built from (offer-rules.ts `agentView`). */
+  policyView: { readonly info: AgentInfo; readonly view: AgentView } | undefined;
   private multiRoleOf: ReadonlySet<AgentCapability> | undefined;
   private multiRoleValue = false;
 

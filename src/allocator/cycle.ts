@@ -6,18 +6,19 @@
  * for unmet guarantees. A policy may reorder, filter, score and size; what it leaves out is Mesos.
  */
 import { Resources, shrinkResources } from '../resources/index.ts';
-import type { AgentView, AllocationStage, OfferContext } from '../policy/index.ts';
+import type { AllocationStage, OfferContext } from '../policy/index.ts';
 import type { AgentState } from './agent.ts';
 import type { FrameworkState } from './framework.ts';
 import { isAllocatable } from './min-allocatable.ts';
 import type { PolicyRunner } from './policy-runner.ts';
+import type { RememberedRejections } from './remembered-rejections.ts';
 import { limitsMinus, scalarQuantities, type Quantities } from './quantities.ts';
 import { filtersOffer } from './refuse-filter.ts';
 import type { AllocatorState } from './state.ts';
 import { CycleLog, type SkipCode } from './cycle-record.ts';
 import { CycleQuota } from './cycle-quota.ts';
 import { generateInverseOffers } from './inverse-offers.ts';
-import { frameworkView, isOwnReservation, isQuotaScalar, plainScalarNames, shuffle } from './offer-rules.ts';
+import { agentView, frameworkView, isOwnReservation, isQuotaScalar, plainScalarNames, shuffle } from './offer-rules.ts';
 import type { InverseOffers, Offers } from './types.ts';
 
 export class Cycle {
@@ -26,11 +27,13 @@ export class Cycle {
   readonly record: CycleLog;
   private readonly offeredShared = new Map<string, Resources>();
   private readonly quota: CycleQuota;
-  private readonly agentViews = new Map<string, AgentView>();
   /** Name set of plain agents → roles found at their limits for all of those names. */
   private readonly saturatedByNames = new Map<string, Set<string>>();
   /** Whether some framework has offer constraints (which are checked before anything else). */
   private readonly anyOfferConstraints: boolean;
+
+  /** The policy's rejections that hold until the agent or the framework changes. */
+  private readonly remembered: RememberedRejections;
 
   constructor(
     private readonly state: AllocatorState,
@@ -38,6 +41,7 @@ export class Cycle {
     private readonly candidates: ReadonlySet<string>,
     private readonly now: number,
   ) {
+    this.remembered = policy.remembered;
     this.record = new CycleLog(now, candidates);
     // Mesos computes consumption and headroom once, before the stages.
     this.quota = new CycleQuota(state);
@@ -69,29 +73,11 @@ export class Cycle {
     generateInverseOffers(this.state, underMaintenance, this.now, this.inverseOffers);
   }
 
-  private agentView(agent: AgentState): AgentView {
-    let view = this.agentViews.get(agent.id);
-    if (view === undefined) {
-      view = {
-        id: agent.id,
-        hostname: agent.info.hostname,
-        attributes: agent.info.attributes ?? [],
-        ...(agent.info.domain === undefined ? {} : { domain: agent.info.domain }),
-        total: agent.total,
-        get available() {
-          return agent.available;
-        },
-      };
-      this.agentViews.set(agent.id, view);
-    }
-    return view;
-  }
-
   private allocateAgent(agent: AgentState, stage: AllocationStage): void {
     const roleOrder = this.state.roleSorter.sort();
     const roles = this.policy.policy.sortRoles === undefined
       ? roleOrder
-      : this.policy.sortRoles({ now: this.now, agent: this.agentView(agent), roles: roleOrder, share: (r) => this.state.roleSorter.share(r) });
+      : this.policy.sortRoles({ now: this.now, agent: agentView(agent), roles: roleOrder, share: (r) => this.state.roleSorter.share(r) });
     if (this.policy.hasScore) {
       this.allocateAgentByScore(agent, roles, stage);
       return;
@@ -129,7 +115,12 @@ export class Cycle {
           continue;
         }
       }
+      const remembered = this.remembered.size === 0 ? undefined : this.remembered.forRole(agent, role);
       for (const frameworkId of this.frameworkOrder(role, agent)) {
+        if (remembered?.get(frameworkId) !== undefined) {
+          this.rememberedSkip(agent, frameworkId, role);
+          continue;
+        }
         if (stage === 'quota-guarantees') {
           unmet = this.quota.unmetGuarantees(role);
           if (unmet === undefined) break;
@@ -156,7 +147,12 @@ export class Cycle {
           unmet = this.quota.unmetGuarantees(role);
           if (unmet === undefined) continue;
         }
+        const remembered = this.remembered.size === 0 ? undefined : this.remembered.forRole(agent, role);
         for (const frameworkId of this.frameworkOrder(role, agent)) {
+          if (remembered?.get(frameworkId) !== undefined) {
+            this.rememberedSkip(agent, frameworkId, role);
+            continue;
+          }
           const outcome = this.candidate(agent, role, frameworkId, stage, unmet);
           if (outcome === 'stop') break;
           if (outcome === undefined) continue;
@@ -181,7 +177,7 @@ export class Cycle {
     const sorter = this.state.frameworkSorters.get(role);
     if (sorter === undefined) return [];
     if (this.policy.policy.sortFrameworks === undefined) return sorter.order();
-    return this.policy.sortFrameworks({ now: this.now, agent: this.agentView(agent), role, frameworks: sorter.sort(), share: (f) => sorter.share(f) });
+    return this.policy.sortFrameworks({ now: this.now, agent: agentView(agent), role, frameworks: sorter.sort(), share: (f) => sorter.share(f) });
   }
 
   /**
@@ -262,7 +258,8 @@ export class Cycle {
       context = this.offerContext(agent, role, framework, stage, toOffer);
       const rejection = this.policy.filter(context);
       if (rejection !== undefined) {
-        this.record.policyRejections.set(`${frameworkId}\0${agent.id}`, { role, stage, reason: rejection.reason });
+        this.record.rejected(agent.id, frameworkId, { role, stage, reason: rejection.reason });
+        if (rejection.until !== undefined) this.remembered.remember(agent, framework, role, rejection, this.now, stage);
         return this.skip(agent, frameworkId, role, 'policy');
       }
       const sized = this.policy.size(context);
@@ -279,8 +276,25 @@ export class Cycle {
     return { toOffer, guaranteesOffering, additional, framework, context };
   }
 
+  /**
+   * A fresh context per visit, on purpose: one reused object would save a small allocation, but a
+   * policy may keep a context (the steering pairs filter and size by its identity, a user policy may
+   * log it), and a reused one would change under it. What cost was the views in it, now built once
+   * per framework / agent change (offer-rules.ts).
+   */
   private offerContext(agent: AgentState, role: string, framework: FrameworkState, stage: AllocationStage, offer: Resources): OfferContext {
-    return { now: this.now, stage, role, framework: frameworkView(this.state, framework), agent: this.agentView(agent), offer };
+    return { now: this.now, stage, role, framework: frameworkView(this.state, framework), agent: agentView(agent), offer };
+  }
+
+  /**
+   * A rejection the policy let the engine remember still holds: the policy is not asked, and
+   * nothing else is checked, since Mesos's per-framework rules could only skip the framework too
+   * (on the remembered content something was allocatable to the role, so no 'stop' either, short
+   * of shared resources offered earlier in the cycle). Only the skip is noted, no reason per
+   * visit: explain reads the reason from the remembered entry.
+   */
+  private rememberedSkip(agent: AgentState, frameworkId: string, role: string): void {
+    this.record.skipped(agent.id, frameworkId, role, 'policy');
   }
 
   private skip(agent: AgentState, frameworkId: string, role: string, code: SkipCode): undefined {

@@ -194,6 +194,7 @@ export class AllocatorEngine {
     for (const role of framework.roles) state.tryUntrackFrameworkUnderRole(framework, role);
     // Roles it held resources in but no longer subscribes to were untracked with the resources.
     state.frameworks.delete(frameworkId);
+    this.policyRunner.remembered.forgetFramework(framework);
   }
 
   activateFramework(frameworkId: string): void {
@@ -282,6 +283,7 @@ export class AllocatorEngine {
     state.agents.delete(agentId);
     this.candidates.delete(agentId);
     state.removeFilters(agentId);
+    this.policyRunner.remembered.forgetAgent(agentId);
     this.policyRunner.callback((p) => p.onAgentRemoved?.(agentId));
   }
 

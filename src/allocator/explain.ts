@@ -133,8 +133,12 @@ function skipReason(engine: AllocatorEngine, frameworkId: string, agentId: strin
     }
     case 'policy':
     case 'policy-sized-to-nothing': {
-      const rejection = engine.lastCycleRecord?.policyRejections.get(`${frameworkId}\0${agentId}`);
-      return { code: 'policy', role, message: code === 'policy' ? `rejected by policy stage filter: ${rejection?.reason ?? '(no reason)'}` : 'policy stage size offered nothing' };
+      // A remembered rejection is not noted in the cycle's record: it is in the policy's remembered store.
+      const rejection = engine.lastCycleRecord?.policyRejections.get(`${frameworkId}\0${agentId}`) ?? engine.policy.remembered.peek(agentId, frameworkId, role)?.note;
+      if (code !== 'policy') return { code: 'policy', role, message: 'policy stage size offered nothing' };
+      // A remembered rejection: the policy was not asked in this cycle; say since when it holds.
+      const since = rejection?.remembered === undefined ? '' : ` (remembered since ${rejection.remembered.at} ms, until the agent or the framework changes)`;
+      return { code: 'policy', role, message: `rejected by policy stage filter: ${rejection?.reason ?? '(no reason)'}${since}` };
     }
   }
 }

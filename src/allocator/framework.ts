@@ -5,6 +5,7 @@
  */
 import type { ResourceQuantities } from '../resources/index.ts';
 import { isFilterExpired, type RefusedOfferFilter } from './refuse-filter.ts';
+import type { FrameworkView } from '../policy/index.ts';
 import type { FrameworkCapability, FrameworkInfo } from './types.ts';
 
 export interface InverseOfferFilter {
@@ -31,6 +32,14 @@ export class FrameworkState {
   /** Set by the engine from FrameworkOptions.offerConstraints; undefined means none. */
   offerConstraints: { isAgentExcluded(role: string, agent: unknown): boolean; excludedBecause?(role: string, agent: unknown): string | undefined } | undefined;
 
+  /**
+   * Bumped whenever what a policy may have based a remembered rejection on changes: info (roles,
+   * capabilities), revive, deactivation (see remembered-rejections.ts).
+   */
+  policyEpoch = 0;
+  /** The policy's view of this framework, built when first asked after a change (offer-rules.ts). */
+  policyView: FrameworkView | undefined;
+
   /** `capabilities` as the bits the cycle asks about, and the set they were computed from. */
   private bitsOf: ReadonlySet<FrameworkCapability> | undefined;
   private bits = 0;
@@ -48,6 +57,8 @@ export class FrameworkState {
     this.roles = new Set(frameworkRoles(info));
     this.capabilities = new Set(info.capabilities ?? []);
     this.minAllocatable = new Map(Object.entries(info.minAllocatableResources ?? {}));
+    this.policyEpoch++;
+    this.policyView = undefined;
   }
 
   has(capability: FrameworkCapability): boolean {
@@ -101,7 +112,9 @@ export class FrameworkState {
     return this.bits;
   }
 
+  /** Revive, deactivation and leaving a role: refuse filters and remembered policy rejections go. */
   clearOfferFilters(role?: string): void {
+    this.policyEpoch++;
     if (role === undefined) this.offerFilters.clear();
     else this.offerFilters.delete(role);
   }

@@ -4,7 +4,8 @@
  * policy sees.
  */
 import type { Resources } from '../resources/index.ts';
-import type { FrameworkView } from '../policy/index.ts';
+import type { AgentView, FrameworkView } from '../policy/index.ts';
+import type { AgentState } from './agent.ts';
 import type { FrameworkState } from './framework.ts';
 import type { Quantities } from './quantities.ts';
 import type { AllocatorState } from './state.ts';
@@ -83,8 +84,13 @@ export function stripIncapableResources(resources: Resources, framework: Framewo
   return resources.filter((r) => (shared || r.shared !== true) && (revocable || r.revocable !== true) && (refinement || r.reservations.length <= 1));
 }
 
+/**
+ * The policy's view of a framework, built once per change of the framework (`update` drops it)
+ * rather than per (framework, agent) visit: building it was the largest part of calling a stage.
+ * Same own properties as before; `allocation` is still computed when read (it changes with every offer).
+ */
 export function frameworkView(state: AllocatorState, framework: FrameworkState): FrameworkView {
-  return {
+  return (framework.policyView ??= {
     id: framework.id,
     ...(framework.info.name === undefined ? {} : { name: framework.info.name }),
     roles: framework.roles,
@@ -98,5 +104,23 @@ export function frameworkView(state: AllocatorState, framework: FrameworkState):
       }
       return out;
     },
+  });
+}
+
+/** The policy's view of an agent, kept on the agent until its info or total is replaced; `available` is read live. */
+export function agentView(agent: AgentState): AgentView {
+  const cached = agent.policyView;
+  if (cached !== undefined && cached.info === agent.info && cached.view.total === agent.total) return cached.view;
+  const view: AgentView = {
+    id: agent.id,
+    hostname: agent.info.hostname,
+    attributes: agent.info.attributes ?? [],
+    ...(agent.info.domain === undefined ? {} : { domain: agent.info.domain }),
+    total: agent.total,
+    get available() {
+      return agent.available;
+    },
   };
+  agent.policyView = { info: agent.info, view };
+  return view;
 }

@@ -4,6 +4,7 @@
  * the engine (the engine's own invariants do not depend on what a policy returns).
  */
 import type { Resources } from '../resources/index.ts';
+import { RememberedRejections } from './remembered-rejections.ts';
 import type { OfferContext, Policy, Rejection, SortFrameworksContext, SortRolesContext } from '../policy/index.ts';
 
 export type PolicyStage = 'sortRoles' | 'sortFrameworks' | 'filter' | 'score' | 'size' | 'callback';
@@ -15,6 +16,8 @@ export interface PolicyErrorReport {
 
 export class PolicyRunner {
   readonly errors = new Map<PolicyStage, number>();
+  /** Rejections this policy allowed the engine to remember; replacing the policy (the runner) drops them. */
+  readonly remembered = new RememberedRejections();
   lastError: PolicyErrorReport | undefined;
 
   constructor(
@@ -64,8 +67,11 @@ export class PolicyRunner {
       const verdict = this.policy.filter(ctx);
       if (verdict === undefined || verdict === true) return undefined;
       if (verdict === false) return { reason: 'rejected' };
-      if (typeof verdict === 'object' && verdict !== null && typeof verdict.reason === 'string') return verdict;
-      throw new Error(`filter returned ${JSON.stringify(verdict)}; expected true, false, undefined or { reason }`);
+      if (typeof verdict === 'object' && verdict !== null && typeof verdict.reason === 'string') {
+        if (verdict.until === undefined || verdict.until === 'agent-changes') return verdict;
+        throw new Error(`filter returned until: ${JSON.stringify(verdict.until)}; expected 'agent-changes' or nothing`);
+      }
+      throw new Error(`filter returned ${JSON.stringify(verdict)}; expected true, false, undefined or { reason, until? }`);
     } catch (e) {
       this.fail('filter', e);
       return undefined;

@@ -59,10 +59,26 @@ export interface SortFrameworksContext {
   share(frameworkId: string): number;
 }
 
-/** A stage's "no": a short machine-readable reason. */
+/**
+ * A stage's "no": a short machine-readable reason, and optionally how long the engine may
+ * remember it.
+ *
+ * Without `until` (the default) the engine asks again on every visit, as a rejection installs no
+ * refuse filter. With `until: 'agent-changes'` the policy promises that its verdict for this
+ * (framework, role, agent) depends only on the agent (info, capabilities, total and available
+ * resources), the framework (roles, capabilities, info) and the role, not on `now`, `stage` or
+ * quota: the engine then skips the framework on that agent in that role, without calling the
+ * policy, until the agent's resources (by content: an offer declined back leaves them unchanged),
+ * info or capabilities change, the framework is updated, revives, is deactivated, or the policy is
+ * replaced. `explain` reports the remembered rejection with its reason.
+ */
 export interface Rejection {
   readonly reason: string;
+  readonly until?: RejectionValidity;
 }
+
+/** How long a rejection may be remembered; see `Rejection.until`. */
+export type RejectionValidity = 'agent-changes';
 
 export interface AllocatorPolicy {
   readonly name?: string;

@@ -8,11 +8,16 @@
  * returned as it is (no allocation beyond the iteration), and `filter`'s work is reused by the
  * `size` call that follows it for the same context.
  *
- * Cost: a filter rejection installs no refuse filter, so every framework of the role that does
- * not own an idle reservation is asked again each cycle. With many frameworks in one role that
- * is O(frameworks of the role × agents with idle reservations) calls per cycle; with a role per
- * service (the usual layout) Mesos's role rules already keep them apart and the stages only pay
- * a scan of the offer (see bench/placement-cycle.bench.ts).
+ * Cost: a filter rejection installs no refuse filter, so without more every framework of the
+ * role that does not own an idle reservation would be asked again each cycle: O(frameworks of
+ * the role × agents with idle reservations) calls per cycle with many services in one role. So
+ * the rejection says `until: 'agent-changes'` when it cannot depend on anything but the agent and
+ * the framework — nothing allocatable to the role on the whole agent is the framework's, so no
+ * quota headroom, stage or earlier offer of the cycle could have left it something — and the
+ * engine remembers it until the agent's resources change. When only the offer (cut by quota, or
+ * by shared resources already offered) holds nothing of the framework's, it is asked again. With
+ * a role per service (the usual layout) Mesos's role rules already keep services apart and the
+ * stages only pay a scan of the offer (see bench/placement-cycle.bench.ts).
  */
 import type { AllocatorPolicy, FrameworkView, OfferContext, Policy, Rejection } from '../../policy/index.ts';
 import type { Resource } from '../../resources/index.ts';
@@ -51,6 +56,12 @@ export function reservationSteering(options: SteeringOptions = {}): SteeringStag
     return owner === undefined || owns(ctx.framework, owner);
   };
 
+  /** Whether nothing the role may get on the agent, before quota and this cycle's offers, is the framework's. */
+  const nothingMineOnAgent = (ctx: OfferContext): boolean => {
+    for (const r of ctx.agent.available.allocatableTo(ctx.role)) if (mine(ctx, r)) return false;
+    return true;
+  };
+
   const steer = (ctx: OfferContext): Steered => {
     if (ctx === lastCtx) return last;
     let foreign: string | undefined;
@@ -68,7 +79,9 @@ export function reservationSteering(options: SteeringOptions = {}): SteeringStag
   return {
     filter(ctx): true | Rejection {
       const s = steer(ctx);
-      return s.anyLeft ? true : { reason: `reserved-for-another-owner:${s.foreign ?? ''}` };
+      if (s.anyLeft) return true;
+      const reason = `reserved-for-another-owner:${s.foreign ?? ''}`;
+      return nothingMineOnAgent(ctx) ? { reason, until: 'agent-changes' } : { reason };
     },
     size(ctx) {
       const s = steer(ctx);
