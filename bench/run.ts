@@ -9,6 +9,7 @@ import { runSorterBench } from './sorter.bench.ts';
 import { declineOffers, suppressOffers, largeAndSmallQuota, formatFigure } from './allocator.bench.ts';
 import { formatPlacementFigure, placementBenchTitle, runPlacementBench } from './placement.bench.ts';
 import { formatBridgeFigures, runBridgeBench } from './bridge.bench.ts';
+import { formatPlacementCycle, runPlacementCycleBench } from './placement-cycle.bench.ts';
 
 const minMs = Number(process.env.BENCH_MS ?? 1000);
 const quick = process.env.BENCH_QUICK === '1';
@@ -24,6 +25,11 @@ console.log(formatFigure(quick ? largeAndSmallQuota(250, 50) : largeAndSmallQuot
 
 console.log(`\n${placementBenchTitle()}`);
 for (const figure of runPlacementBench(undefined, quick)) console.log(formatPlacementFigure(figure));
+
+console.log('\nPlacement-aware filtering per allocation cycle (reservation steering vs the default policy; DeclineOffers shape)');
+for (const layout of ['role-per-service', 'shared-role'] as const) {
+  console.log(formatPlacementCycle(quick ? runPlacementCycleBench(layout, 1000, 100, 5, 1) : runPlacementCycleBench(layout)));
+}
 
 console.log('\nNative bridge (C++ host threads ⇄ embedded Node 18 runtime; build/native)');
 console.log(formatBridgeFigures(await runBridgeBench(quick ? { agents: 1000, frameworks: 100, calls: 5000 } : {})));
