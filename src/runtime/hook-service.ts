@@ -12,7 +12,7 @@ import { CodecError } from './codec/errors.ts';
 import { opt } from './codec/presence.ts';
 import type { Counters } from './counters.ts';
 import { CallError, ErrorCode } from './errors.ts';
-import { callPolicy } from './policy-call.ts';
+import { callPolicyMethod } from './policy-call.ts';
 import { attributesResult, environmentResult, labelsResult, resourcesResultToWire } from './policy-results.ts';
 import type { wire } from './protocol.ts';
 
@@ -90,22 +90,6 @@ export class HookService {
     if (this.hooks === undefined) throw new CallError(ErrorCode.UNSUPPORTED, `the policy bundle has no hooks (hook '${name}' called)`);
     const spec = HOOKS[kind] as HookSpec<HookCallCase>;
     const args = spec.args(call[kind] as never);
-    const hooks = this.hooks;
-    const what = `hook ${name}`;
-    // Read inside callPolicy: even looking the hook up runs the policy's code when it is a getter.
-    const invoke = (): unknown => {
-      const hook = hooks[name] as ((...a: unknown[]) => unknown) | undefined;
-      return hook === undefined ? undefined : hook.apply(hooks, args);
-    };
-    const counted = (e: unknown): never => {
-      this.counters.increment(`hooks/errors/${name}`);
-      throw e;
-    };
-    try {
-      const reply = callPolicy(what, invoke, (value) => (value === undefined ? {} : spec.reply(what, value)));
-      return reply instanceof Promise ? reply.catch(counted) : reply;
-    } catch (e) {
-      return counted(e);
-    }
+    return callPolicyMethod(this.hooks, name, args, `hook ${name}`, (value) => spec.reply(`hook ${name}`, value), () => this.counters.increment(`hooks/errors/${name}`));
   }
 }

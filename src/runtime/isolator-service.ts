@@ -9,7 +9,7 @@ import { list, opt } from './codec/presence.ts';
 import { scalarMapFromWire } from './codec/values.ts';
 import type { Counters } from './counters.ts';
 import { CallError, ErrorCode } from './errors.ts';
-import { callPolicy } from './policy-call.ts';
+import { callPolicyMethod } from './policy-call.ts';
 import { launchInfoResult, limitationResult, statisticsResult } from './policy-results.ts';
 import type { wire } from './protocol.ts';
 
@@ -88,20 +88,6 @@ export class IsolatorService {
     if (isolator === undefined) throw new CallError(ErrorCode.UNSUPPORTED, `the policy bundle has no isolator (isolator '${name}' called)`);
     const spec = METHODS[kind] as MethodSpec<IsolatorCallCase>;
     const args = spec.args(call[kind] as never);
-    const what = `isolator ${name}`;
-    const invoke = (): unknown => {
-      const method = isolator[name] as ((...a: unknown[]) => unknown) | undefined;
-      return method === undefined ? undefined : method.apply(isolator, args);
-    };
-    const counted = (e: unknown): never => {
-      this.counters.increment(`isolator/errors/${name}`);
-      throw e;
-    };
-    try {
-      const reply = callPolicy(what, invoke, (value) => (value === undefined ? {} : spec.reply(what, value)));
-      return reply instanceof Promise ? reply.catch(counted) : reply;
-    } catch (e) {
-      return counted(e);
-    }
+    return callPolicyMethod(isolator, name, args, `isolator ${name}`, (value) => spec.reply(`isolator ${name}`, value), () => this.counters.increment(`isolator/errors/${name}`));
   }
 }

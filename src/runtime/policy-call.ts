@@ -43,3 +43,29 @@ export function callPolicy<R>(what: string, invoke: () => unknown, convert: (res
   }
   return settle(result);
 }
+
+/**
+ * Calls `target[name](...args)` (a hook or an isolator method; absent → `undefined`, which becomes
+ * `{}`, "leave unchanged"), turning its value into a reply with `reply`; `onError` runs once for a
+ * failure (sync or async) before it propagates, to count it.
+ */
+export function callPolicyMethod<Reply>(
+  target: object, name: string, args: readonly unknown[], what: string,
+  reply: (value: unknown) => Reply, onError: () => void,
+): Reply | Partial<Reply> | Promise<Reply | Partial<Reply>> {
+  // Read inside callPolicy: even looking the method up runs the policy's code when it is a getter.
+  const invoke = (): unknown => {
+    const method = (target as Record<string, unknown>)[name] as ((...a: unknown[]) => unknown) | undefined;
+    return method === undefined ? undefined : method.apply(target, args as unknown[]);
+  };
+  const counted = (e: unknown): never => {
+    onError();
+    throw e;
+  };
+  try {
+    const result = callPolicy<Reply | Partial<Reply>>(what, invoke, (value) => (value === undefined ? {} : reply(value)));
+    return result instanceof Promise ? result.catch(counted) : result;
+  } catch (e) {
+    return counted(e);
+  }
+}
