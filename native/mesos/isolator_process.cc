@@ -4,7 +4,14 @@
 #include <process/clock.hpp>
 #include <process/delay.hpp>
 #include <process/dispatch.hpp>
+#include <process/http.hpp>
 #include <process/id.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <set>
+#include <system_error>
+#include <thread>
 
 #include "convert.h"
 
@@ -52,7 +59,157 @@ Try<mesos::slave::ContainerLaunchInfo> LaunchInfoOf(const protocol::IsolatorRepl
   return info;
 }
 
+namespace fs = std::filesystem;
+
+// Mesos's own rule for ids and roles used in paths: no '/', not "." or "..", not empty.
+bool SafeComponent(const std::string& text) {
+  return !text.empty() && text != "." && text != ".." && text.find('/') == std::string::npos &&
+         text.find('\0') == std::string::npos;
+}
+
+std::string Join(const std::string& base, const std::string& rest) { return (fs::path(base) / rest).lexically_normal().string(); }
+
+bool IsVolume(const mesos::Resource& resource) {
+  return resource.name() == "disk" && resource.has_disk() && resource.disk().has_persistence();
+}
+
 }  // namespace
+
+Option<std::string> WorkDirOfSandbox(const std::string& directory) {
+  std::vector<std::string> parts;
+  for (const auto& part : fs::path(directory).lexically_normal()) parts.push_back(part.string());
+  // The leftmost <slaves>/x/<frameworks>/y/<executors>/z/<runs>/c: ids never contain '/'.
+  for (size_t i = 1; i + 7 < parts.size(); ++i) {
+    if (parts[i] == "slaves" && parts[i + 2] == "frameworks" && parts[i + 4] == "executors" && parts[i + 6] == "runs") {
+      fs::path root;
+      for (size_t j = 0; j < i; ++j) root /= parts[j];
+      std::string text = root.string();
+      if (text.size() > 1 && text.back() == '/') text.pop_back();
+      return text;
+    }
+  }
+  return None();
+}
+
+Try<std::string> PersistentVolumePath(const std::string& workDir, const mesos::Resource& volume) {
+  if (!IsVolume(volume)) return Error("not a persistent volume");
+  const std::string& id = volume.disk().persistence().id();
+  if (!SafeComponent(id)) return Error("persistence id '" + id + "' is not usable in a path");
+  auto rooted = [&](const std::string& root) -> Try<std::string> {
+    if (root.empty()) return Error("the disk source has no root");
+    std::string path = fs::path(root).is_absolute() ? root : (workDir.empty() ? std::string() : Join(workDir, root));
+    if (path.empty()) return Error("relative source root '" + root + "' and no work_dir");
+    if (volume.disk().source().has_id()) {  // CSI: csi::paths::getMountTargetPath
+      path = Join(Join(path, process::http::encode(volume.disk().source().id())), "target");
+    }
+    return path;
+  };
+  if (volume.disk().has_source() && volume.disk().source().type() == mesos::Resource::DiskInfo::Source::MOUNT) {
+    return rooted(volume.disk().source().mount().root());
+  }
+  std::string base = workDir;
+  if (volume.disk().has_source()) {
+    if (volume.disk().source().type() != mesos::Resource::DiskInfo::Source::PATH) {
+      return Error("a disk of source type " + mesos::Resource::DiskInfo::Source::Type_Name(volume.disk().source().type()) +
+                   " has no host path");
+    }
+    Try<std::string> root = rooted(volume.disk().source().path().root());
+    if (root.isError()) return root;
+    base = root.get();
+  }
+  if (base.empty()) return Error("no work_dir");
+  if (volume.reservations_size() == 0) return Error("the volume has no reservation");
+  // Hierarchical roles: '/' is encoded as ' ' (slave::paths::getPersistentVolumePath).
+  std::string role = mesos::Resources::reservationRole(volume);
+  for (char& c : role) if (c == '/') c = ' ';
+  if (!SafeComponent(role)) return Error("role '" + role + "' is not usable in a path");
+  return Join(Join(Join(Join(base, "volumes"), "roles"), role), id);
+}
+
+std::vector<DiskTarget> DiskTargets(const mesos::Resources& resources, const std::string& sandbox,
+                                    const std::string& configuredWorkDir) {
+  std::vector<DiskTarget> targets;
+  std::string workDir = configuredWorkDir;
+  if (workDir.empty() && !sandbox.empty()) workDir = WorkDirOfSandbox(sandbox).getOrElse("");
+  std::vector<std::string> mountedInSandbox;
+  const mesos::Resource* sandboxDisk = nullptr;
+  for (const mesos::Resource& resource : resources) {
+    if (resource.name() != "disk") continue;
+    if (!IsVolume(resource)) {
+      if (sandboxDisk == nullptr) sandboxDisk = &resource;
+      continue;
+    }
+    Try<std::string> path = PersistentVolumePath(workDir, resource);
+    if (path.isError()) {
+      LOG(WARNING) << "mesos-policy isolator: persistent volume " << resource.disk().persistence().id()
+                   << " is not measured: " << path.error()
+                   << (workDir.empty() ? " (give the isolator module the parameter work_dir)" : "");
+      continue;
+    }
+    if (resource.disk().has_volume() && !resource.disk().volume().container_path().empty() && !sandbox.empty() &&
+        !fs::path(resource.disk().volume().container_path()).is_absolute()) {
+      mountedInSandbox.push_back(Join(sandbox, resource.disk().volume().container_path()));
+    }
+    bool seen = false;
+    for (const DiskTarget& target : targets) seen = seen || target.path == path.get();
+    if (seen) continue;  // one volume split over several Resource entries (e.g. shared): report it once
+    DiskTarget target;
+    target.report = resource;
+    target.path = path.get();
+    targets.push_back(std::move(target));
+  }
+  if (sandboxDisk != nullptr && !sandbox.empty()) {
+    DiskTarget target;
+    target.report.set_name("disk");
+    target.report.set_type(mesos::Value::SCALAR);
+    if (sandboxDisk->has_allocation_info()) *target.report.mutable_allocation_info() = sandboxDisk->allocation_info();
+    target.path = fs::path(sandbox).lexically_normal().string();
+    target.exclude = std::move(mountedInSandbox);
+    targets.push_back(std::move(target));
+  }
+  return targets;
+}
+
+uint64_t DirectoryBytes(const std::string& path, const std::vector<std::string>& exclude) {
+  std::set<fs::path> skip;
+  for (const std::string& e : exclude) skip.insert(fs::path(e).lexically_normal());
+  uint64_t bytes = 0;
+  std::error_code ec;
+  fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec);
+  const fs::recursive_directory_iterator end;
+  // After an error other than a permission denied (say a directory removed while we walk) the
+  // iterator cannot go on: the figure is what was counted until then (rare; VLOG).
+  while (!ec && it != end) {
+    const fs::directory_entry& entry = *it;
+    std::error_code status_error;
+    const fs::file_status status = entry.symlink_status(status_error);  // never follows a symlink
+    if (!status_error) {
+      if (fs::is_regular_file(status)) {
+        std::error_code size_error;
+        const uintmax_t size = fs::file_size(entry.path(), size_error);
+        if (!size_error) bytes += size;
+      } else if (fs::is_directory(status) && skip.count(entry.path().lexically_normal()) > 0) {
+        it.disable_recursion_pending();
+      }
+    }
+    it.increment(ec);
+  }
+  if (ec) VLOG(1) << "mesos-policy isolator: measuring " << path << " stopped early: " << ec.message();
+  return bytes;
+}
+
+std::vector<protocol::Resource> MeasureDiskUsage(const std::vector<DiskTarget>& targets) {
+  std::vector<protocol::Resource> usage;
+  for (const DiskTarget& target : targets) {
+    mesos::Resource report = target.report;
+    report.set_type(mesos::Value::SCALAR);
+    // MB, as Mesos's disk resources; the scalar's precision (3 decimals) is Mesos's too.
+    const double mb = static_cast<double>(DirectoryBytes(target.path, target.exclude)) / (1024.0 * 1024.0);
+    report.mutable_scalar()->set_value(std::round(mb * 1000.0) / 1000.0);
+    usage.push_back(ToProtocol(report));
+  }
+  return usage;
+}
 
 IsolatorProcess::IsolatorProcess(PolicyHost& host)
     : process::ProcessBase(process::ID::generate("mesos-policy-isolator")),
@@ -113,6 +270,8 @@ process::Future<Nothing> IsolatorProcess::recover(const std::vector<mesos::slave
     if (state.has_executor_info()) *entry->mutable_executor_info() = ToProtocol(state.executor_info());
     entry->set_pid(state.pid());
     entry->set_directory(state.directory());
+    // After an agent restart only the executor's resources are known (not its tasks').
+    if (state.has_executor_info()) track(state.container_id(), mesos::Resources(state.executor_info().resources()), state.directory());
   }
   for (const mesos::ContainerID& orphan : orphans) *args->add_orphans() = ToProtocol(orphan);
   return done("recover", std::move(request));
@@ -127,6 +286,7 @@ process::Future<Option<mesos::slave::ContainerLaunchInfo>> IsolatorProcess::prep
   if (config.has_task_info()) *args->mutable_task_info() = ToProtocol(config.task_info());
   ToProtocol(mesos::Resources(config.resources()), args->mutable_resources());
   args->set_directory(config.directory());
+  track(containerId, mesos::Resources(config.resources()), config.directory());
   if (config.has_user()) args->set_user(config.user());
   using Result = Option<mesos::slave::ContainerLaunchInfo>;
   return call("prepare", std::move(request)).then([this](const Try<protocol::IsolatorReply>& reply) -> process::Future<Result> {
@@ -153,10 +313,43 @@ process::Future<mesos::slave::ContainerLimitation> IsolatorProcess::watch(const 
   return watches_.at(containerId)->future();
 }
 
+void IsolatorProcess::track(const mesos::ContainerID& containerId, const mesos::Resources& resources,
+                            const std::string& sandbox) {
+  disks_[containerId] = Disks{sandbox, DiskTargets(resources, sandbox, host_.config().work_dir)};
+}
+
+process::Future<std::vector<protocol::Resource>> IsolatorProcess::measure(const mesos::ContainerID& containerId) {
+  using Usage = std::vector<protocol::Resource>;
+  if (!disks_.contains(containerId) || disks_.at(containerId).targets.empty()) return Usage();
+  auto promise = std::make_shared<process::Promise<Usage>>();
+  process::UPID pid = self();
+  try {
+    // A walk over a large volume takes a while: not on a libprocess worker, which the agent's actors share.
+    std::thread([pid, promise, targets = disks_.at(containerId).targets]() {
+      Usage usage = MeasureDiskUsage(targets);
+      process::dispatch(pid, [promise, usage = std::move(usage)]() { promise->set(usage); });
+    }).detach();
+  } catch (const std::system_error& e) {
+    LOG(WARNING) << "mesos-policy isolator: cannot measure the disk of container " << containerId << ": " << e.what();
+    return Usage();
+  }
+  return promise->future();
+}
+
 void IsolatorProcess::poll(const mesos::ContainerID& containerId) {
   if (!watches_.contains(containerId)) return;  // cleaned up
-  protocol::IsolatorCall request;
-  *request.mutable_watch()->mutable_container_id() = ToProtocol(containerId);
+  measure(containerId).onAny([this, containerId](const process::Future<std::vector<protocol::Resource>>& usage) {
+    if (!watches_.contains(containerId)) return;  // cleaned up while measuring
+    protocol::IsolatorCall request;
+    *request.mutable_watch()->mutable_container_id() = ToProtocol(containerId);
+    if (usage.isReady()) {
+      for (const protocol::Resource& resource : usage.get()) *request.mutable_watch()->add_disk_usage() = resource;
+    }
+    watchCall(containerId, std::move(request));
+  });
+}
+
+void IsolatorProcess::watchCall(const mesos::ContainerID& containerId, protocol::IsolatorCall request) {
   call("watch", std::move(request)).onAny([this, containerId](const process::Future<Try<protocol::IsolatorReply>>& reply) {
     if (!watches_.contains(containerId)) return;
     if (!reply.isReady() || reply->isError()) {
@@ -188,6 +381,7 @@ process::Future<Nothing> IsolatorProcess::update(
   protocol::IsolatorUpdate* args = request.mutable_update();
   *args->mutable_container_id() = ToProtocol(containerId);
   ToProtocol(resourceRequests, args->mutable_resource_requests());
+  if (disks_.contains(containerId)) track(containerId, resourceRequests, disks_.at(containerId).sandbox);
   for (const auto& [name, scalar] : resourceLimits) (*args->mutable_resource_limits())[name].set_value(scalar.value());
   return done("update", std::move(request));
 }
@@ -204,6 +398,7 @@ process::Future<mesos::ResourceStatistics> IsolatorProcess::usage(const mesos::C
 
 process::Future<Nothing> IsolatorProcess::cleanup(const mesos::ContainerID& containerId) {
   watches_.erase(containerId);  // its watch future is abandoned; the container is going away
+  disks_.erase(containerId);
   protocol::IsolatorCall request;
   *request.mutable_cleanup()->mutable_container_id() = ToProtocol(containerId);
   return done("cleanup", std::move(request));

@@ -96,6 +96,14 @@ ParseOutcome ParseModuleParameters(ModuleKind kind, const ParameterList& paramet
       auto ms = ParsePositive(value, kMaxMs);
       if (!ms) return fail("parameter 'watch_interval_ms' must be a positive number of milliseconds, not " + Quoted(value));
       config.watch_interval = std::chrono::milliseconds(*ms);
+    } else if (key == "work_dir" && kind == ModuleKind::kIsolator) {
+      std::error_code ec;
+      std::filesystem::path path(value);
+      if (value.empty() || !path.is_absolute() || !std::filesystem::is_directory(path, ec)) {
+        return fail("parameter 'work_dir' must be the agent's --work_dir, an absolute path of a directory, not " + Quoted(value));
+      }
+      config.work_dir = path.lexically_normal().string();
+      if (config.work_dir.size() > 1 && config.work_dir.back() == '/') config.work_dir.pop_back();
     } else if (key == "reload_check_ms") {
       // 0 turns the watch off explicitly (the default), so a manifest can say so.
       auto ms = value == "0" ? std::optional<unsigned long long>(0) : ParsePositive(value, kMaxMs);
@@ -103,7 +111,7 @@ ParseOutcome ParseModuleParameters(ModuleKind kind, const ParameterList& paramet
       config.reload_check = std::chrono::milliseconds(*ms);
     } else {
       return fail("unknown parameter " + Quoted(key) + " (known: policy, heap_mb, call_timeout_ms, on_error, log_level, reload_check_ms" +
-                  (kind == ModuleKind::kIsolator ? ", watch_interval_ms)" : ")"));
+                  (kind == ModuleKind::kIsolator ? ", watch_interval_ms, work_dir)" : ")"));
     }
   }
   if (config.policy.empty()) return fail("parameter 'policy' is missing: give the path of a policy bundle");

@@ -6,6 +6,8 @@
 //                    "fail": the call fails (hooks return Error, isolator futures fail)
 //   log_level        debug | info | warning | error: the least severe policy log line kept
 //   watch_interval_ms  (isolator only) how often `watch` asks the policy for a limitation
+//   work_dir         (isolator only) the agent's --work_dir, where Mesos keeps persistent volumes
+//                    (absolute, an existing directory; default: read off each container's sandbox path)
 //   reload_check_ms  how often to look at the bundle file for a new version (0, the default: never);
 //                    a changed file is reloaded in place (PolicySupervisor::Reload)
 // Anything else, or a bad value, is an error that names the parameter: the module is not created.
@@ -40,6 +42,7 @@ struct ModuleConfig {
   OnError on_error = OnError::kDefault;
   bridge::LogLevel log_level = bridge::LogLevel::kInfo;
   std::chrono::milliseconds watch_interval{1000};
+  std::string work_dir;  // isolator: the agent's work_dir; empty: derived from the sandbox paths
   std::chrono::milliseconds reload_check{0};  // 0: the bundle is read at start only
 };
 

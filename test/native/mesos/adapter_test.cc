@@ -1,13 +1,15 @@
 // mesos_adapter_test: the Mesos-facing halves of native/mesos that need no running Mesos — module
 // parameters, wire copies between Mesos's messages and the bridge protocol's, the allocator calls,
 // the Allocation → offer-callback regrouping, the resync mirror, and the housekeeping pieces (runtime
-// counter names and the errors warning, the bundle file watch for reload_check_ms). Prints one line per check and
+// counter names and the errors warning, the bundle file watch for reload_check_ms, the isolator's disk
+// usage for IsolatorWatch). Prints one line per check and
 // "N passed, N failed"; exits non-zero when a check failed.
 #include <mesos/allocator/allocator.hpp>
 #include <mesos/resources.hpp>
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -17,6 +19,7 @@
 #include "allocator_mirror.h"
 #include "bundle_watch.h"
 #include "convert.h"
+#include "isolator_process.h"
 #include "module_params.h"
 #include "runtime_stats.h"
 
@@ -293,6 +296,119 @@ void Housekeeping(const std::string& bundle) {
   Check(!watch.Check(), "a missing file (mid-rename) is not reloaded");
 }
 
+void WriteFile(const std::filesystem::path& path, size_t bytes) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << std::string(bytes, 'x');
+}
+
+mesos::Resource Volume(const std::string& role, const std::string& id, const std::string& containerPath, double mb) {
+  mesos::Resources disk = Parse("disk:" + std::to_string(mb));
+  mesos::Resource::ReservationInfo reservation;
+  reservation.set_type(mesos::Resource::ReservationInfo::DYNAMIC);
+  reservation.set_role(role);
+  disk = disk.pushReservation(reservation);
+  disk.allocate(role);
+  mesos::Resource volume = *disk.begin();
+  volume.mutable_disk()->mutable_persistence()->set_id(id);
+  volume.mutable_disk()->mutable_volume()->set_container_path(containerPath);
+  volume.mutable_disk()->mutable_volume()->set_mode(mesos::Volume::RW);
+  return volume;
+}
+
+const protocol::Resource* UsageOf(const std::vector<protocol::Resource>& usage, const std::string& id) {
+  for (const auto& r : usage) {
+    if (id.empty() ? !r.disk().has_persistence() : r.disk().persistence().id() == id) return &r;
+  }
+  return nullptr;
+}
+
+void DiskUsage() {
+  namespace fs = std::filesystem;
+  constexpr double MB = 1024.0 * 1024.0;
+  const fs::path work = fs::temp_directory_path() / ("mesos_adapter_test_work." + std::to_string(::getpid()));
+  fs::remove_all(work);
+  const fs::path sandbox = work / "slaves/S0/frameworks/F0/executors/kafka.1/runs/c1";
+  // Mesos's layout: <work_dir>/volumes/roles/<role, '/' as ' '>/<persistence id>
+  const fs::path data = work / "volumes/roles/eng kafka/data-1";
+  WriteFile(data / "segment.log", 3 * 1024 * 1024);
+  WriteFile(data / "deep/dir/index", 512 * 1024);
+  WriteFile(data / "empty", 0);
+  fs::create_symlink("/usr", data / "usr-link");  // not followed
+  const fs::path mount = work / "mnt/disk1";
+  WriteFile(mount / "blob", 1024 * 1024);
+  WriteFile(sandbox / "stdout", 256 * 1024);
+  // The volume as the linux/filesystem isolator mounts it into the sandbox: not the sandbox's usage.
+  WriteFile(sandbox / "data/segment.log", 2 * 1024 * 1024);
+
+  Check(WorkDirOfSandbox(sandbox.string()) == Option<std::string>(work.string()), "the work_dir is read off the sandbox path",
+        WorkDirOfSandbox(sandbox.string()).getOrElse("none"));
+  Check(WorkDirOfSandbox((sandbox / "containers/c2").string()) == Option<std::string>(work.string()),
+        "and off a nested container's sandbox path");
+  Check(WorkDirOfSandbox("/tmp/elsewhere").isNone(), "a directory outside the layout gives none");
+
+  mesos::Resource volume = Volume("eng/kafka", "data-1", "data", 10);
+  Try<std::string> path = PersistentVolumePath(work.string(), volume);
+  Check(path.isSome() && path.get() == data.string(), "a persistent volume's host path, hierarchical role as ' '",
+        path.isSome() ? path.get() : path.error());
+
+  mesos::Resource mounted = Volume("eng", "blob-1", "/blob", 4000);
+  mounted.mutable_disk()->mutable_source()->set_type(mesos::Resource::DiskInfo::Source::MOUNT);
+  mounted.mutable_disk()->mutable_source()->mutable_mount()->set_root("mnt/disk1");  // relative: under work_dir
+  Try<std::string> mountPath = PersistentVolumePath(work.string(), mounted);
+  Check(mountPath.isSome() && mountPath.get() == mount.string(), "a MOUNT disk's volume is its source root",
+        mountPath.isSome() ? mountPath.get() : mountPath.error());
+
+  mesos::Resource bad = Volume("eng", "..", "x", 1);
+  Check(PersistentVolumePath(work.string(), bad).isError(), "a persistence id '..' is refused");
+
+  mesos::Resources resources = Allocated("cpus:1;mem:128;disk:64", "eng/kafka");
+  resources += volume;
+  resources += mounted;
+  std::vector<DiskTarget> targets = DiskTargets(resources, sandbox.string(), "");  // work_dir from the sandbox
+  Check(targets.size() == 3, "two volumes and the sandbox are measured", std::to_string(targets.size()));
+
+  const std::vector<protocol::Resource> usage = MeasureDiskUsage(targets);
+  // What IsolatorProcess::poll puts into the watch request.
+  protocol::IsolatorCall request;
+  for (const auto& r : usage) *request.mutable_watch()->add_disk_usage() = r;
+  const protocol::Resource* volumeUsage = UsageOf(usage, "data-1");
+  const double expected = (3 * 1024 * 1024 + 512 * 1024) / MB;  // 3.5 MB: files only, the symlink not followed
+  Check(request.watch().disk_usage_size() == 3 && volumeUsage != nullptr && volumeUsage->name() == "disk" &&
+            volumeUsage->scalar().value() == expected,
+        "the watch request carries the volume's usage: 3.5 MB",
+        volumeUsage == nullptr ? request.ShortDebugString() : std::to_string(volumeUsage->scalar().value()));
+  Check(volumeUsage != nullptr && volumeUsage->reservations_size() == 1 && volumeUsage->reservations(0).role() == "eng/kafka" &&
+            volumeUsage->disk().volume().container_path() == "data" && volumeUsage->allocation_info().role() == "eng/kafka",
+        "with the volume's persistence id, reservation, container path and allocation role");
+  const protocol::Resource* mountUsage = UsageOf(usage, "blob-1");
+  Check(mountUsage != nullptr && mountUsage->scalar().value() == 1.0 && mountUsage->disk().source().mount().root() == "mnt/disk1",
+        "the MOUNT volume's usage: 1 MB", mountUsage == nullptr ? "absent" : std::to_string(mountUsage->scalar().value()));
+  const protocol::Resource* sandboxUsage = UsageOf(usage, "");
+  Check(sandboxUsage != nullptr && sandboxUsage->scalar().value() == 0.25 && !sandboxUsage->has_disk(),
+        "the sandbox's usage (0.25 MB) leaves out the volume mounted in it",
+        sandboxUsage == nullptr ? "absent" : std::to_string(sandboxUsage->scalar().value()));
+  Check(DirectoryBytes(sandbox.string()) == 256 * 1024 + 2 * 1024 * 1024, "without the exclusion it would count it");
+
+  fs::remove_all(data / "deep");
+  fs::remove(data / "segment.log");
+  const std::vector<protocol::Resource> emptied = MeasureDiskUsage(targets);
+  const protocol::Resource* zero = UsageOf(emptied, "data-1");
+  Check(zero != nullptr && zero->scalar().value() == 0.0, "an empty volume is reported as 0 MB, not left out");
+
+  Check(DiskTargets(resources, "/tmp/elsewhere", "").size() == 1,
+        "no work_dir: volumes under it (and a relative MOUNT root) are skipped, logged; the sandbox stays");
+  Check(DiskTargets(resources, "/tmp/elsewhere", work.string()).size() == 3, "the work_dir parameter finds them");
+  Check(DiskTargets(Allocated("cpus:1;mem:128", "eng"), sandbox.string(), "").empty(), "a container without disk: nothing to measure");
+
+  auto param = ParseModuleParameters(ModuleKind::kIsolator, {{"policy", "/tmp/mesos_adapter_test_bundle.js"}, {"work_dir", work.string() + "/"}});
+  Check(param.config && param.config->work_dir == work.string(), "work_dir is read (normalised)", param.error);
+  auto relative = ParseModuleParameters(ModuleKind::kIsolator, {{"policy", "/tmp/mesos_adapter_test_bundle.js"}, {"work_dir", "mesos"}});
+  Check(!relative.config && relative.error.find("work_dir") != std::string::npos, "a relative work_dir is refused", relative.error);
+  auto hook = ParseModuleParameters(ModuleKind::kHook, {{"policy", "/tmp/mesos_adapter_test_bundle.js"}, {"work_dir", work.string()}});
+  Check(!hook.config, "work_dir is the isolator's only");
+  fs::remove_all(work);
+}
+
 }  // namespace
 
 int main() {
@@ -304,6 +420,7 @@ int main() {
   Decoding();
   Mirror();
   Housekeeping(bundle);
+  DiskUsage();
   std::remove(bundle.c_str());
   std::printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
