@@ -44,6 +44,24 @@ Try<Nothing> PolicyHook::Notified(const char* hook, protocol::HookCall call) {
   return Nothing();
 }
 
+Result<mesos::Labels> PolicyHook::DecoratedLabels(const char* hook, protocol::HookCall call) {
+  Result<protocol::HookReply> reply = Invoke(hook, std::move(call));
+  if (!reply.isSome()) return reply.isError() ? Result<mesos::Labels>(Error(reply.error())) : None();
+  if (!reply->has_labels()) return None();
+  Try<mesos::Labels> labels = WireCopy<mesos::Labels>(reply->labels());
+  if (labels.isError()) return Failed<mesos::Labels>(hook, "the policy's labels are invalid: " + labels.error());
+  return labels.get();
+}
+
+Result<mesos::Resources> PolicyHook::DecoratedResources(const char* hook, protocol::HookCall call) {
+  Result<protocol::HookReply> reply = Invoke(hook, std::move(call));
+  if (!reply.isSome()) return reply.isError() ? Result<mesos::Resources>(Error(reply.error())) : None();
+  if (!reply->has_resources()) return None();
+  Try<mesos::Resources> resources = FromProtocol(reply->resources());
+  if (resources.isError()) return Failed<mesos::Resources>(hook, "the policy's resources are invalid: " + resources.error());
+  return resources.get();
+}
+
 Result<mesos::Labels> PolicyHook::masterLaunchTaskLabelDecorator(const mesos::TaskInfo& task,
                                                                  const mesos::FrameworkInfo& framework,
                                                                  const mesos::SlaveInfo& agent) {
@@ -53,12 +71,7 @@ Result<mesos::Labels> PolicyHook::masterLaunchTaskLabelDecorator(const mesos::Ta
   *args->mutable_task() = ToProtocol(task);
   *args->mutable_framework_info() = ToProtocol(framework);
   *args->mutable_agent_info() = ToProtocol(agent);
-  Result<protocol::HookReply> reply = Invoke(hook, std::move(call));
-  if (!reply.isSome()) return reply.isError() ? Result<mesos::Labels>(Error(reply.error())) : None();
-  if (!reply->has_labels()) return None();
-  Try<mesos::Labels> labels = WireCopy<mesos::Labels>(reply->labels());
-  if (labels.isError()) return Failed<mesos::Labels>(hook, "the policy's labels are invalid: " + labels.error());
-  return labels.get();
+  return DecoratedLabels(hook, std::move(call));
 }
 
 Result<mesos::Resources> PolicyHook::masterLaunchTaskResourceDecorator(const mesos::TaskInfo& task,
@@ -68,12 +81,7 @@ Result<mesos::Resources> PolicyHook::masterLaunchTaskResourceDecorator(const mes
   auto* args = call.mutable_master_launch_task_resource_decorator();
   *args->mutable_task() = ToProtocol(task);
   ToProtocol(agentResources, args->mutable_agent_resources());
-  Result<protocol::HookReply> reply = Invoke(hook, std::move(call));
-  if (!reply.isSome()) return reply.isError() ? Result<mesos::Resources>(Error(reply.error())) : None();
-  if (!reply->has_resources()) return None();
-  Try<mesos::Resources> resources = FromProtocol(reply->resources());
-  if (resources.isError()) return Failed<mesos::Resources>(hook, "the policy's resources are invalid: " + resources.error());
-  return resources.get();
+  return DecoratedResources(hook, std::move(call));
 }
 
 Try<Nothing> PolicyHook::masterSlaveLostHook(const mesos::SlaveInfo& agent) {
@@ -93,12 +101,7 @@ Result<mesos::Labels> PolicyHook::slaveRunTaskLabelDecorator(const mesos::TaskIn
   *args->mutable_executor_info() = ToProtocol(executor);
   *args->mutable_framework_info() = ToProtocol(framework);
   *args->mutable_agent_info() = ToProtocol(agent);
-  Result<protocol::HookReply> reply = Invoke(hook, std::move(call));
-  if (!reply.isSome()) return reply.isError() ? Result<mesos::Labels>(Error(reply.error())) : None();
-  if (!reply->has_labels()) return None();
-  Try<mesos::Labels> labels = WireCopy<mesos::Labels>(reply->labels());
-  if (labels.isError()) return Failed<mesos::Labels>(hook, "the policy's labels are invalid: " + labels.error());
-  return labels.get();
+  return DecoratedLabels(hook, std::move(call));
 }
 
 Result<mesos::Environment> PolicyHook::slaveExecutorEnvironmentDecorator(const mesos::ExecutorInfo& executor) {
@@ -154,12 +157,7 @@ Result<mesos::Resources> PolicyHook::slaveResourcesDecorator(const mesos::SlaveI
   const char* hook = "slaveResourcesDecorator";
   protocol::HookCall call;
   *call.mutable_agent_resources_decorator()->mutable_agent_info() = ToProtocol(agent);
-  Result<protocol::HookReply> reply = Invoke(hook, std::move(call));
-  if (!reply.isSome()) return reply.isError() ? Result<mesos::Resources>(Error(reply.error())) : None();
-  if (!reply->has_resources()) return None();
-  Try<mesos::Resources> resources = FromProtocol(reply->resources());
-  if (resources.isError()) return Failed<mesos::Resources>(hook, "the policy's resources are invalid: " + resources.error());
-  return resources.get();
+  return DecoratedResources(hook, std::move(call));
 }
 
 Result<mesos::Attributes> PolicyHook::slaveAttributesDecorator(const mesos::SlaveInfo& agent) {

@@ -48,6 +48,9 @@ class PolicyHook : public mesos::Hook {
   template <typename T>
   Result<T> Failed(const char* hook, const std::string& why);
   Try<Nothing> Notified(const char* hook, protocol::HookCall call);
+  // The decorated labels / resources of a reply (None: unchanged), invalid ones mapped per on_error.
+  Result<mesos::Labels> DecoratedLabels(const char* hook, protocol::HookCall call);
+  Result<mesos::Resources> DecoratedResources(const char* hook, protocol::HookCall call);
 
   std::unique_ptr<PolicyHost> host_;
   ModuleMetrics metrics_;

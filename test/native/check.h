@@ -3,7 +3,11 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <string>
 
 #include "result.h"
@@ -44,5 +48,34 @@ inline bool Contains(const std::string& text, const std::string& part) { return 
 inline double MsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
+
+// What an asynchronous call's callback delivered: how often it ran, the last result and when.
+struct AsyncOutcome {
+  std::mutex mutex;
+  std::condition_variable done;
+  int calls = 0;
+  bridge::Result result;
+  std::chrono::steady_clock::time_point at;
+
+  static std::function<void(bridge::Result)> Into(const std::shared_ptr<AsyncOutcome>& outcome) {
+    return [outcome](bridge::Result r) {
+      {
+        std::lock_guard<std::mutex> lock(outcome->mutex);
+        ++outcome->calls;
+        outcome->result = std::move(r);
+        outcome->at = std::chrono::steady_clock::now();
+      }
+      outcome->done.notify_all();
+    };
+  }
+  bool Wait(std::chrono::milliseconds wait) {
+    std::unique_lock<std::mutex> lock(mutex);
+    return done.wait_for(lock, wait, [this] { return calls > 0; });
+  }
+  int count() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return calls;
+  }
+};
 
 }  // namespace mesos_policy::testing

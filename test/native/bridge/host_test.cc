@@ -119,35 +119,6 @@ PolicyRuntime::Started StartBundle(const std::string& file, LogCapture* log, mil
   return PolicyRuntime::Start(std::move(options));
 }
 
-// The completions of one CallAsync: the result and how many times the callback ran (must be once).
-struct AsyncOutcome {
-  std::mutex mutex;
-  std::condition_variable done;
-  int calls = 0;
-  Result result;
-  Clock::time_point at;
-
-  static PolicyRuntime::Callback Into(const std::shared_ptr<AsyncOutcome>& outcome) {
-    return [outcome](Result r) {
-      {
-        std::lock_guard<std::mutex> lock(outcome->mutex);
-        ++outcome->calls;
-        outcome->result = std::move(r);
-        outcome->at = Clock::now();
-      }
-      outcome->done.notify_all();
-    };
-  }
-  bool Wait(milliseconds wait) {
-    std::unique_lock<std::mutex> lock(mutex);
-    return done.wait_for(lock, wait, [this] { return calls > 0; });
-  }
-  int count() {
-    std::lock_guard<std::mutex> lock(mutex);
-    return calls;
-  }
-};
-
 std::string AllBytes() {
   std::string bytes(256, '\0');
   for (int i = 0; i < 256; ++i) bytes[i] = static_cast<char>(i);

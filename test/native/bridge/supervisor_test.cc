@@ -108,33 +108,6 @@ std::unique_ptr<PolicySupervisor> StartOrFail(bridge::SupervisorOptions options,
   return std::move(started.supervisor);
 }
 
-// One CallAsync's completions: the result and how many times the callback ran (must be once).
-struct AsyncOutcome {
-  std::mutex mutex;
-  std::condition_variable done;
-  int calls = 0;
-  Result result;
-
-  static PolicySupervisor::Callback Into(const std::shared_ptr<AsyncOutcome>& outcome) {
-    return [outcome](Result r) {
-      {
-        std::lock_guard<std::mutex> lock(outcome->mutex);
-        ++outcome->calls;
-        outcome->result = std::move(r);
-      }
-      outcome->done.notify_all();
-    };
-  }
-  bool Wait(milliseconds wait) {
-    std::unique_lock<std::mutex> lock(mutex);
-    return done.wait_for(lock, wait, [this] { return calls > 0; });
-  }
-  int count() {
-    std::lock_guard<std::mutex> lock(mutex);
-    return calls;
-  }
-};
-
 std::string Counters(const StatsSnapshot& s) {
   return "calls " + std::to_string(s.calls) + ", ok " + std::to_string(s.ok) + ", errors " + std::to_string(s.errors) +
          ", timeouts " + std::to_string(s.timeouts) + ", unavailable " + std::to_string(s.unavailable) + ", restarts " +
