@@ -11,6 +11,7 @@ import {
   resourceItemsFromWire, resourcesFromWire, unavailabilityFromWire, weightsFromWire,
 } from './codec/index.ts';
 import { CodecError, decoding } from './codec/errors.ts';
+import { CallError, ErrorCode } from './errors.ts';
 import { list, opt } from './codec/presence.ts';
 import type { OfferMemo } from './offer-memo.ts';
 import type { wire } from './protocol.ts';
@@ -240,6 +241,9 @@ export const ALLOCATOR_CALLS: { readonly [K in Exclude<AllocatorCallCase, 'initi
     ctx.offers.record(cycles);
     // The hot path: thousands of offers go straight to bytes (codec/allocation-bytes.ts).
     return { allocationBytes: encodeAllocation(cycles) };
+  },
+  operatorCallResult() {
+    throw new CallError(ErrorCode.UNSUPPORTED, 'operator calls are not supported by this runtime yet');
   },
   explain(m, { engine }) {
     const frameworkId = id(m, 'frameworkId', 'explain.framework_id');

@@ -10,7 +10,7 @@ export namespace mesos_policy {
         /** Protocol enum. */
         enum Protocol {
             PROTOCOL_UNSPECIFIED = 0,
-            PROTOCOL_VERSION = 1
+            PROTOCOL_VERSION = 2
         }
 
         /** Properties of a Request. */
@@ -900,6 +900,9 @@ export namespace mesos_policy {
 
             /** AllocatorCall explain */
             explain?: (mesos_policy.protocol.IExplain|null);
+
+            /** AllocatorCall operatorCallResult */
+            operatorCallResult?: (mesos_policy.protocol.IOperatorCallResult|null);
         }
 
         /** Represents an AllocatorCall. */
@@ -1001,8 +1004,11 @@ export namespace mesos_policy {
             /** AllocatorCall explain. */
             public explain?: (mesos_policy.protocol.IExplain|null);
 
+            /** AllocatorCall operatorCallResult. */
+            public operatorCallResult?: (mesos_policy.protocol.IOperatorCallResult|null);
+
             /** AllocatorCall call. */
-            public call?: ("initialize"|"recover"|"addFramework"|"removeFramework"|"activateFramework"|"deactivateFramework"|"updateFramework"|"addAgent"|"removeAgent"|"updateAgent"|"addResourceProvider"|"activateAgent"|"deactivateAgent"|"updateWhitelist"|"requestResources"|"updateAllocation"|"updateAvailable"|"updateUnavailability"|"updateInverseOffer"|"getInverseOfferStatuses"|"transitionOfferedToAllocated"|"recoverResources"|"suppressOffers"|"reviveOffers"|"updateQuota"|"updateWeights"|"pause"|"resume"|"allocate"|"explain");
+            public call?: ("initialize"|"recover"|"addFramework"|"removeFramework"|"activateFramework"|"deactivateFramework"|"updateFramework"|"addAgent"|"removeAgent"|"updateAgent"|"addResourceProvider"|"activateAgent"|"deactivateAgent"|"updateWhitelist"|"requestResources"|"updateAllocation"|"updateAvailable"|"updateUnavailability"|"updateInverseOffer"|"getInverseOfferStatuses"|"transitionOfferedToAllocated"|"recoverResources"|"suppressOffers"|"reviveOffers"|"updateQuota"|"updateWeights"|"pause"|"resume"|"allocate"|"explain"|"operatorCallResult");
 
             /**
              * Creates a new AllocatorCall instance using the specified properties.
@@ -1161,6 +1167,9 @@ export namespace mesos_policy {
 
             /** AllocatorReply nextCycleAtMs */
             nextCycleAtMs?: (number|null);
+
+            /** AllocatorReply operatorCalls */
+            operatorCalls?: (mesos_policy.protocol.IOperatorCall[]|null);
         }
 
         /** Represents an AllocatorReply. */
@@ -1189,6 +1198,9 @@ export namespace mesos_policy {
 
             /** AllocatorReply nextCycleAtMs. */
             public nextCycleAtMs: number;
+
+            /** AllocatorReply operatorCalls. */
+            public operatorCalls: mesos_policy.protocol.IOperatorCall[];
 
             /** AllocatorReply reply. */
             public reply?: ("done"|"error"|"allocation"|"inverseOfferStatuses"|"explanation");
@@ -1273,6 +1285,146 @@ export namespace mesos_policy {
                  */
                 public static getTypeUrl(typeUrlPrefix?: string): string;
             }
+        }
+
+        /** Properties of an OperatorCall. */
+        interface IOperatorCall {
+
+            /** OperatorCall id */
+            id?: (string|null);
+
+            /** OperatorCall agentId */
+            agentId?: (string|null);
+
+            /** OperatorCall operations */
+            operations?: (mesos_policy.protocol.Offer.IOperation[]|null);
+        }
+
+        /** Represents an OperatorCall. */
+        class OperatorCall implements IOperatorCall {
+
+            /**
+             * Constructs a new OperatorCall.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: mesos_policy.protocol.IOperatorCall);
+
+            /** OperatorCall id. */
+            public id: string;
+
+            /** OperatorCall agentId. */
+            public agentId: string;
+
+            /** OperatorCall operations. */
+            public operations: mesos_policy.protocol.Offer.IOperation[];
+
+            /**
+             * Creates a new OperatorCall instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns OperatorCall instance
+             */
+            public static create(properties?: mesos_policy.protocol.IOperatorCall): mesos_policy.protocol.OperatorCall;
+
+            /**
+             * Encodes the specified OperatorCall message. Does not implicitly {@link mesos_policy.protocol.OperatorCall.verify|verify} messages.
+             * @param message OperatorCall message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            public static encode(message: mesos_policy.protocol.IOperatorCall, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an OperatorCall message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns OperatorCall
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): mesos_policy.protocol.OperatorCall;
+
+            /**
+             * Gets the default type url for OperatorCall
+             * @param [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+             * @returns The default type url
+             */
+            public static getTypeUrl(typeUrlPrefix?: string): string;
+        }
+
+        /** Properties of an OperatorCallResult. */
+        interface IOperatorCallResult {
+
+            /** OperatorCallResult id */
+            id?: (string|null);
+
+            /** OperatorCallResult ok */
+            ok?: (boolean|null);
+
+            /** OperatorCallResult applied */
+            applied?: (number|null);
+
+            /** OperatorCallResult httpStatus */
+            httpStatus?: (number|null);
+
+            /** OperatorCallResult message */
+            message?: (string|null);
+        }
+
+        /** Represents an OperatorCallResult. */
+        class OperatorCallResult implements IOperatorCallResult {
+
+            /**
+             * Constructs a new OperatorCallResult.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: mesos_policy.protocol.IOperatorCallResult);
+
+            /** OperatorCallResult id. */
+            public id: string;
+
+            /** OperatorCallResult ok. */
+            public ok: boolean;
+
+            /** OperatorCallResult applied. */
+            public applied: number;
+
+            /** OperatorCallResult httpStatus. */
+            public httpStatus: number;
+
+            /** OperatorCallResult message. */
+            public message: string;
+
+            /**
+             * Creates a new OperatorCallResult instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns OperatorCallResult instance
+             */
+            public static create(properties?: mesos_policy.protocol.IOperatorCallResult): mesos_policy.protocol.OperatorCallResult;
+
+            /**
+             * Encodes the specified OperatorCallResult message. Does not implicitly {@link mesos_policy.protocol.OperatorCallResult.verify|verify} messages.
+             * @param message OperatorCallResult message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            public static encode(message: mesos_policy.protocol.IOperatorCallResult, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an OperatorCallResult message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns OperatorCallResult
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): mesos_policy.protocol.OperatorCallResult;
+
+            /**
+             * Gets the default type url for OperatorCallResult
+             * @param [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+             * @returns The default type url
+             */
+            public static getTypeUrl(typeUrlPrefix?: string): string;
         }
 
         /** Properties of an Initialize. */
@@ -3324,6 +3476,9 @@ export namespace mesos_policy {
 
             /** Allocation candidates */
             candidates?: (number|null);
+
+            /** Allocation sharedResources */
+            sharedResources?: (mesos_policy.protocol.IResourceList[]|null);
         }
 
         /** Represents an Allocation. */
@@ -3346,6 +3501,9 @@ export namespace mesos_policy {
 
             /** Allocation candidates. */
             public candidates: number;
+
+            /** Allocation sharedResources. */
+            public sharedResources: mesos_policy.protocol.IResourceList[];
 
             /**
              * Creates a new Allocation instance using the specified properties.
@@ -3380,6 +3538,58 @@ export namespace mesos_policy {
             public static getTypeUrl(typeUrlPrefix?: string): string;
         }
 
+        /** Properties of a ResourceList. */
+        interface IResourceList {
+
+            /** ResourceList resources */
+            resources?: (mesos_policy.protocol.IResource[]|null);
+        }
+
+        /** Represents a ResourceList. */
+        class ResourceList implements IResourceList {
+
+            /**
+             * Constructs a new ResourceList.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: mesos_policy.protocol.IResourceList);
+
+            /** ResourceList resources. */
+            public resources: mesos_policy.protocol.IResource[];
+
+            /**
+             * Creates a new ResourceList instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ResourceList instance
+             */
+            public static create(properties?: mesos_policy.protocol.IResourceList): mesos_policy.protocol.ResourceList;
+
+            /**
+             * Encodes the specified ResourceList message. Does not implicitly {@link mesos_policy.protocol.ResourceList.verify|verify} messages.
+             * @param message ResourceList message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            public static encode(message: mesos_policy.protocol.IResourceList, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a ResourceList message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns ResourceList
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): mesos_policy.protocol.ResourceList;
+
+            /**
+             * Gets the default type url for ResourceList
+             * @param [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+             * @returns The default type url
+             */
+            public static getTypeUrl(typeUrlPrefix?: string): string;
+        }
+
         /** Properties of an OfferEntry. */
         interface IOfferEntry {
 
@@ -3394,6 +3604,9 @@ export namespace mesos_policy {
 
             /** OfferEntry resources */
             resources?: (mesos_policy.protocol.IResource[]|null);
+
+            /** OfferEntry sharedResources */
+            sharedResources?: (number|null);
         }
 
         /** Represents an OfferEntry. */
@@ -3416,6 +3629,9 @@ export namespace mesos_policy {
 
             /** OfferEntry resources. */
             public resources: mesos_policy.protocol.IResource[];
+
+            /** OfferEntry sharedResources. */
+            public sharedResources: number;
 
             /**
              * Creates a new OfferEntry instance using the specified properties.

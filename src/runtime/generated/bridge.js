@@ -17,7 +17,7 @@ export const mesos_policy = $root.mesos_policy = (() => {
         protocol.Protocol = (function() {
             const valuesById = {}, values = Object.create(valuesById);
             values[valuesById[0] = "PROTOCOL_UNSPECIFIED"] = 0;
-            values[valuesById[1] = "PROTOCOL_VERSION"] = 1;
+            values[valuesById[2] = "PROTOCOL_VERSION"] = 2;
             return values;
         })();
 
@@ -1188,11 +1188,12 @@ export const mesos_policy = $root.mesos_policy = (() => {
             AllocatorCall.prototype.resume = null;
             AllocatorCall.prototype.allocate = null;
             AllocatorCall.prototype.explain = null;
+            AllocatorCall.prototype.operatorCallResult = null;
 
             let $oneOfFields;
 
             Object.defineProperty(AllocatorCall.prototype, "call", {
-                get: $util.oneOfGetter($oneOfFields = ["initialize", "recover", "addFramework", "removeFramework", "activateFramework", "deactivateFramework", "updateFramework", "addAgent", "removeAgent", "updateAgent", "addResourceProvider", "activateAgent", "deactivateAgent", "updateWhitelist", "requestResources", "updateAllocation", "updateAvailable", "updateUnavailability", "updateInverseOffer", "getInverseOfferStatuses", "transitionOfferedToAllocated", "recoverResources", "suppressOffers", "reviveOffers", "updateQuota", "updateWeights", "pause", "resume", "allocate", "explain"]),
+                get: $util.oneOfGetter($oneOfFields = ["initialize", "recover", "addFramework", "removeFramework", "activateFramework", "deactivateFramework", "updateFramework", "addAgent", "removeAgent", "updateAgent", "addResourceProvider", "activateAgent", "deactivateAgent", "updateWhitelist", "requestResources", "updateAllocation", "updateAvailable", "updateUnavailability", "updateInverseOffer", "getInverseOfferStatuses", "transitionOfferedToAllocated", "recoverResources", "suppressOffers", "reviveOffers", "updateQuota", "updateWeights", "pause", "resume", "allocate", "explain", "operatorCallResult"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -1267,6 +1268,8 @@ export const mesos_policy = $root.mesos_policy = (() => {
                     $root.mesos_policy.protocol.Allocate.encode(message.allocate, writer.uint32(234).fork(), q + 1).ldelim();
                 if (message.explain != null && Object.hasOwnProperty.call(message, "explain"))
                     $root.mesos_policy.protocol.Explain.encode(message.explain, writer.uint32(242).fork(), q + 1).ldelim();
+                if (message.operatorCallResult != null && Object.hasOwnProperty.call(message, "operatorCallResult"))
+                    $root.mesos_policy.protocol.OperatorCallResult.encode(message.operatorCallResult, writer.uint32(250).fork(), q + 1).ldelim();
                 return writer;
             };
 
@@ -1411,6 +1414,10 @@ export const mesos_policy = $root.mesos_policy = (() => {
                         }
                     case 30: {
                             message.explain = $root.mesos_policy.protocol.Explain.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
+                    case 31: {
+                            message.operatorCallResult = $root.mesos_policy.protocol.OperatorCallResult.decode(reader, reader.uint32(), undefined, long + 1);
                             break;
                         }
                     default:
@@ -1601,6 +1608,7 @@ export const mesos_policy = $root.mesos_policy = (() => {
         protocol.AllocatorReply = (function() {
 
             function AllocatorReply(properties) {
+                this.operatorCalls = [];
                 if (properties)
                     for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -1613,6 +1621,7 @@ export const mesos_policy = $root.mesos_policy = (() => {
             AllocatorReply.prototype.inverseOfferStatuses = null;
             AllocatorReply.prototype.explanation = null;
             AllocatorReply.prototype.nextCycleAtMs = 0;
+            AllocatorReply.prototype.operatorCalls = $util.emptyArray;
 
             let $oneOfFields;
 
@@ -1644,6 +1653,9 @@ export const mesos_policy = $root.mesos_policy = (() => {
                     $root.mesos_policy.protocol.Explanation.encode(message.explanation, writer.uint32(42).fork(), q + 1).ldelim();
                 if (message.nextCycleAtMs != null && Object.hasOwnProperty.call(message, "nextCycleAtMs"))
                     writer.uint32(49).double(message.nextCycleAtMs);
+                if (message.operatorCalls != null && message.operatorCalls.length)
+                    for (let i = 0; i < message.operatorCalls.length; ++i)
+                        $root.mesos_policy.protocol.OperatorCall.encode(message.operatorCalls[i], writer.uint32(58).fork(), q + 1).ldelim();
                 return writer;
             };
 
@@ -1692,6 +1704,12 @@ export const mesos_policy = $root.mesos_policy = (() => {
                         }
                     case 6: {
                             message.nextCycleAtMs = reader.double();
+                            break;
+                        }
+                    case 7: {
+                            if (!(message.operatorCalls && message.operatorCalls.length))
+                                message.operatorCalls = [];
+                            message.operatorCalls.push($root.mesos_policy.protocol.OperatorCall.decode(reader, reader.uint32(), undefined, long + 1));
                             break;
                         }
                     default:
@@ -1784,6 +1802,206 @@ export const mesos_policy = $root.mesos_policy = (() => {
             })();
 
             return AllocatorReply;
+        })();
+
+        protocol.OperatorCall = (function() {
+
+            function OperatorCall(properties) {
+                this.operations = [];
+                if (properties)
+                    for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            OperatorCall.prototype.id = "";
+            OperatorCall.prototype.agentId = "";
+            OperatorCall.prototype.operations = $util.emptyArray;
+
+            OperatorCall.create = function create(properties) {
+                return new OperatorCall(properties);
+            };
+
+            OperatorCall.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.id != null && Object.hasOwnProperty.call(message, "id"))
+                    writer.uint32(10).string(message.id);
+                if (message.agentId != null && Object.hasOwnProperty.call(message, "agentId"))
+                    writer.uint32(18).string(message.agentId);
+                if (message.operations != null && message.operations.length)
+                    for (let i = 0; i < message.operations.length; ++i)
+                        $root.mesos_policy.protocol.Offer.Operation.encode(message.operations[i], writer.uint32(26).fork(), q + 1).ldelim();
+                return writer;
+            };
+
+            OperatorCall.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                let end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.mesos_policy.protocol.OperatorCall();
+                while (reader.pos < end) {
+                    let tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            message.id = reader.string();
+                            break;
+                        }
+                    case 2: {
+                            message.agentId = reader.string();
+                            break;
+                        }
+                    case 3: {
+                            if (!(message.operations && message.operations.length))
+                                message.operations = [];
+                            message.operations.push($root.mesos_policy.protocol.Offer.Operation.decode(reader, reader.uint32(), undefined, long + 1));
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            OperatorCall.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+                if (typeUrlPrefix === undefined) {
+                    typeUrlPrefix = "type.googleapis.com";
+                }
+                return typeUrlPrefix + "/mesos_policy.protocol.OperatorCall";
+            };
+
+            return OperatorCall;
+        })();
+
+        protocol.OperatorCallResult = (function() {
+
+            function OperatorCallResult(properties) {
+                if (properties)
+                    for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            OperatorCallResult.prototype.id = "";
+            OperatorCallResult.prototype.ok = false;
+            OperatorCallResult.prototype.applied = 0;
+            OperatorCallResult.prototype.httpStatus = 0;
+            OperatorCallResult.prototype.message = "";
+
+            OperatorCallResult.create = function create(properties) {
+                return new OperatorCallResult(properties);
+            };
+
+            OperatorCallResult.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.id != null && Object.hasOwnProperty.call(message, "id"))
+                    writer.uint32(10).string(message.id);
+                if (message.ok != null && Object.hasOwnProperty.call(message, "ok"))
+                    writer.uint32(16).bool(message.ok);
+                if (message.applied != null && Object.hasOwnProperty.call(message, "applied"))
+                    writer.uint32(24).uint32(message.applied);
+                if (message.httpStatus != null && Object.hasOwnProperty.call(message, "httpStatus"))
+                    writer.uint32(32).uint32(message.httpStatus);
+                if (message.message != null && Object.hasOwnProperty.call(message, "message"))
+                    writer.uint32(42).string(message.message);
+                return writer;
+            };
+
+            OperatorCallResult.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                let end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.mesos_policy.protocol.OperatorCallResult();
+                while (reader.pos < end) {
+                    let tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            message.id = reader.string();
+                            break;
+                        }
+                    case 2: {
+                            message.ok = reader.bool();
+                            break;
+                        }
+                    case 3: {
+                            message.applied = reader.uint32();
+                            break;
+                        }
+                    case 4: {
+                            message.httpStatus = reader.uint32();
+                            break;
+                        }
+                    case 5: {
+                            message.message = reader.string();
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            OperatorCallResult.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+                if (typeUrlPrefix === undefined) {
+                    typeUrlPrefix = "type.googleapis.com";
+                }
+                return typeUrlPrefix + "/mesos_policy.protocol.OperatorCallResult";
+            };
+
+            return OperatorCallResult;
         })();
 
         protocol.Initialize = (function() {
@@ -4818,6 +5036,7 @@ export const mesos_policy = $root.mesos_policy = (() => {
             function Allocation(properties) {
                 this.offers = [];
                 this.inverseOffers = [];
+                this.sharedResources = [];
                 if (properties)
                     for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -4828,6 +5047,7 @@ export const mesos_policy = $root.mesos_policy = (() => {
             Allocation.prototype.inverseOffers = $util.emptyArray;
             Allocation.prototype.cycles = 0;
             Allocation.prototype.candidates = 0;
+            Allocation.prototype.sharedResources = $util.emptyArray;
 
             Allocation.create = function create(properties) {
                 return new Allocation(properties);
@@ -4850,6 +5070,9 @@ export const mesos_policy = $root.mesos_policy = (() => {
                     writer.uint32(24).uint32(message.cycles);
                 if (message.candidates != null && Object.hasOwnProperty.call(message, "candidates"))
                     writer.uint32(32).uint32(message.candidates);
+                if (message.sharedResources != null && message.sharedResources.length)
+                    for (let i = 0; i < message.sharedResources.length; ++i)
+                        $root.mesos_policy.protocol.ResourceList.encode(message.sharedResources[i], writer.uint32(42).fork(), q + 1).ldelim();
                 return writer;
             };
 
@@ -4896,6 +5119,12 @@ export const mesos_policy = $root.mesos_policy = (() => {
                             message.candidates = reader.uint32();
                             break;
                         }
+                    case 5: {
+                            if (!(message.sharedResources && message.sharedResources.length))
+                                message.sharedResources = [];
+                            message.sharedResources.push($root.mesos_policy.protocol.ResourceList.decode(reader, reader.uint32(), undefined, long + 1));
+                            break;
+                        }
                     default:
                         reader.skipType(tag & 7, long);
                         break;
@@ -4919,6 +5148,87 @@ export const mesos_policy = $root.mesos_policy = (() => {
             return Allocation;
         })();
 
+        protocol.ResourceList = (function() {
+
+            function ResourceList(properties) {
+                this.resources = [];
+                if (properties)
+                    for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            ResourceList.prototype.resources = $util.emptyArray;
+
+            ResourceList.create = function create(properties) {
+                return new ResourceList(properties);
+            };
+
+            ResourceList.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.resources != null && message.resources.length)
+                    for (let i = 0; i < message.resources.length; ++i)
+                        $root.mesos_policy.protocol.Resource.encode(message.resources[i], writer.uint32(10).fork(), q + 1).ldelim();
+                return writer;
+            };
+
+            ResourceList.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                let end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.mesos_policy.protocol.ResourceList();
+                while (reader.pos < end) {
+                    let tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            if (!(message.resources && message.resources.length))
+                                message.resources = [];
+                            message.resources.push($root.mesos_policy.protocol.Resource.decode(reader, reader.uint32(), undefined, long + 1));
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            ResourceList.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+                if (typeUrlPrefix === undefined) {
+                    typeUrlPrefix = "type.googleapis.com";
+                }
+                return typeUrlPrefix + "/mesos_policy.protocol.ResourceList";
+            };
+
+            return ResourceList;
+        })();
+
         protocol.OfferEntry = (function() {
 
             function OfferEntry(properties) {
@@ -4933,6 +5243,7 @@ export const mesos_policy = $root.mesos_policy = (() => {
             OfferEntry.prototype.role = "";
             OfferEntry.prototype.agentId = "";
             OfferEntry.prototype.resources = $util.emptyArray;
+            OfferEntry.prototype.sharedResources = 0;
 
             OfferEntry.create = function create(properties) {
                 return new OfferEntry(properties);
@@ -4954,6 +5265,8 @@ export const mesos_policy = $root.mesos_policy = (() => {
                 if (message.resources != null && message.resources.length)
                     for (let i = 0; i < message.resources.length; ++i)
                         $root.mesos_policy.protocol.Resource.encode(message.resources[i], writer.uint32(34).fork(), q + 1).ldelim();
+                if (message.sharedResources != null && Object.hasOwnProperty.call(message, "sharedResources"))
+                    writer.uint32(40).uint32(message.sharedResources);
                 return writer;
             };
 
@@ -4996,6 +5309,10 @@ export const mesos_policy = $root.mesos_policy = (() => {
                             if (!(message.resources && message.resources.length))
                                 message.resources = [];
                             message.resources.push($root.mesos_policy.protocol.Resource.decode(reader, reader.uint32(), undefined, long + 1));
+                            break;
+                        }
+                    case 5: {
+                            message.sharedResources = reader.uint32();
                             break;
                         }
                     default:
