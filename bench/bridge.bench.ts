@@ -17,9 +17,10 @@ import { decodeResponse, encodeRequest, toWire } from '../src/runtime/requests.t
 import { resourcesFromWire } from '../src/runtime/codec/index.ts';
 import type { wire } from '../src/runtime/protocol.ts';
 import { serve } from '../src/runtime/serve.ts';
+import { nativeBinary } from '../test/native/build-dir.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const build = (name: string) => join(root, 'build', 'native', name);
+const build = nativeBinary;
 
 export interface BridgeFigures {
   readonly latency: Readonly<Record<string, number>>;

@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { nativeBinary } from '../native/build-dir.ts';
 
 export interface MesosEnv {
   readonly root: string;
@@ -13,11 +14,10 @@ export interface MesosEnv {
   readonly library: string;
 }
 
-const REPO = resolve(new URL('../..', import.meta.url).pathname);
 
 /** The environment, or why the test cannot run. */
 export function findMesos(): MesosEnv | { readonly missing: string } {
-  const library = resolve(process.env.MESOS_POLICY_LIBRARY ?? join(REPO, 'build/native/libmesos_policy.so'));
+  const library = resolve(process.env.MESOS_POLICY_LIBRARY ?? nativeBinary('libmesos_policy.so'));
   const explicit = process.env.MESOS_ROOT;
   const root = explicit ?? '/opt/mesos';
   if (explicit === undefined && !(existsSync(library) && existsSync(join(root, 'sbin/mesos-master')))) {

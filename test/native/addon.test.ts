@@ -7,11 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { nativeBinary } from './build-dir.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const addonPath = join(root, 'build', 'native', 'mesos_policy_addon.node');
+const addonPath = nativeBinary('mesos_policy_addon.node');
 
 type Status = 'ok' | 'error' | 'timeout' | 'unavailable';
 interface CallResult {

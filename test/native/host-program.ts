@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
+import { nativeBinary } from './build-dir.ts';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export function runHostProgram(t: TestContext, program: string, args: readonly string[] = [join(root, 'test', 'native', 'fixtures')]): void {
-  const binary = join(root, 'build', 'native', program);
+  const binary = nativeBinary(program);
   assert.ok(
     existsSync(binary),
     `${binary} is missing: run \`npm run build:native\` (after scripts/install-libnode.sh; scripts/install.sh does both)`,

@@ -20,9 +20,10 @@ import { DirectDriver, WireDriver, describeOffers, type AllocateResult, type Dri
 import { randomCalls, seedCluster } from './replay/scenarios.ts';
 import dataService from '../../examples/policies/data-service.ts';
 import defaultPolicy from './replay/default-policy.ts';
+import { nativeBinary } from './build-dir.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const binary = join(root, 'build', 'native', 'bridge_replay');
+const binary = nativeBinary('bridge_replay');
 
 type Scenario = (d: Driver) => Promise<AllocateResult[]>;
 

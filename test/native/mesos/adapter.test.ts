@@ -4,12 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { nativeBinary } from '../build-dir.ts';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const binary = join(root, 'build', 'native', 'mesos_adapter_test');
+const binary = nativeBinary('mesos_adapter_test');
 const skip = existsSync(binary)
   ? false
   : `${binary} is not built: configure the native build with -DMESOS_ROOT=<installed Mesos prefix> (e.g. cmake -S . -B build/native -DMESOS_ROOT=/opt/mesos)`;
