@@ -4,7 +4,7 @@
  * framework takes the agent's remainder). Every stage is a small, pure-looking function of a
  * context; a stage that throws gets its default for that call and an error is counted.
  */
-import type { Attribute, Resources } from '../resources/index.ts';
+import type { Attribute, OfferOperation, Resources } from '../resources/index.ts';
 import type { HookPolicy } from './hooks.ts';
 import type { IsolatorPolicy } from './isolator.ts';
 
@@ -59,6 +59,35 @@ export interface SortFrameworksContext {
   share(frameworkId: string): number;
 }
 
+export interface OperatorCallsContext {
+  readonly now: number;
+  /** Every active agent, with what is unallocated on it now (not offered, not used). */
+  readonly agents: readonly AgentView[];
+  readonly frameworks: readonly FrameworkView[];
+}
+
+/**
+ * One group of operator-API operations on one agent, made in order; the first failure ends the
+ * group. RESERVE → RESERVE_RESOURCES (resources in the post-reservation format), UNRESERVE →
+ * UNRESERVE_RESOURCES, CREATE → CREATE_VOLUMES, DESTROY → DESTROY_VOLUMES; other types fail.
+ */
+export interface OperatorCall {
+  /** The policy's own id; the result names it. */
+  readonly id: string;
+  readonly agentId: string;
+  readonly operations: readonly OfferOperation[];
+}
+
+/** `applied` operations of the call succeeded, in order; when not ok the next one failed. */
+export interface OperatorCallResult {
+  readonly id: string;
+  readonly ok: boolean;
+  readonly applied: number;
+  /** The master's HTTP status for the failed operation (0: no answer: no connection, time-out); offline 409 for an operation that does not apply. */
+  readonly httpStatus?: number;
+  readonly message?: string;
+}
+
 /**
  * A stage's "no": a short machine-readable reason, and optionally how long the engine may
  * remember it.
@@ -92,6 +121,17 @@ export interface AllocatorPolicy {
   score?(ctx: OfferContext): number;
   /** How much of `ctx.offer` to offer; must be contained in it. Default: all of it. */
   size?(ctx: OfferContext): Resources | undefined;
+
+  /**
+   * Calls to make against the master's operator API, asked once per allocation cycle after its
+   * offers (RESERVE_RESOURCES, UNRESERVE_RESOURCES, CREATE_VOLUMES, DESTROY_VOLUMES). Inside the
+   * master the allocator module makes them over HTTP; offline the simulator applies them. Either
+   * way their effect comes back as the operator's would, through `updateAvailable`, and each
+   * call's outcome through `operatorCallResult`.
+   */
+  operatorCalls?(ctx: OperatorCallsContext): readonly OperatorCall[];
+  /** How an operator call of this policy ended. */
+  operatorCallResult?(result: OperatorCallResult): void;
 
   onAgentAdded?(agent: AgentView): void;
   onAgentRemoved?(agentId: string): void;
