@@ -5,7 +5,7 @@
  * are injected, so every run replays exactly.
  */
 import { Resources, type OfferOperation, type ResourceConversion } from '../resources/index.ts';
-import { DEFAULT_POLICY } from '../policy/index.ts';
+import { DEFAULT_POLICY, type OperatorCallResult } from '../policy/index.ts';
 import { AgentState } from './agent.ts';
 import { applyAvailable, updateAllocation } from './allocation-updates.ts';
 import { Cycle } from './cycle.ts';
@@ -15,6 +15,7 @@ import { AllocatorError } from './errors.ts';
 import { explain, type Explanation } from './explain.ts';
 import { FrameworkState } from './framework.ts';
 import { applyFrameworkOptions } from './framework-options.ts';
+import { askOperatorCalls, deliverOperatorCallResult, NO_OPERATOR_CALLS } from './operator-calls.ts';
 import { PolicyRunner } from './policy-runner.ts';
 import { addInto, scalarQuantities, subtractInto } from './quantities.ts';
 import { seededRandom } from './random.ts';
@@ -113,7 +114,7 @@ export class AllocatorEngine {
     if (this.paused) {
       // Mesos: the run does nothing and keeps its candidates for the next one; the trigger is used up.
       this.triggeredAt = undefined;
-      return { offers: new Map(), inverseOffers: new Map(), candidates: 0, periodic };
+      return { offers: new Map(), inverseOffers: new Map(), candidates: 0, periodic, operatorCalls: NO_OPERATOR_CALLS };
     }
     // The cycle (and its record) keeps the set; later events batch into a new one.
     const candidates = this.candidates;
@@ -125,7 +126,14 @@ export class AllocatorEngine {
     this.metrics.allocationRuns++;
     for (const byRole of cycle.offers.values()) for (const byAgent of byRole.values()) this.metrics.offersMade += byAgent.size;
     for (const byAgent of cycle.inverseOffers.values()) this.metrics.inverseOffersMade += byAgent.size;
-    return { offers: cycle.offers, inverseOffers: cycle.inverseOffers, candidates: candidates.size, periodic };
+    // Asked after the offers, so the policy sees what is still unallocated.
+    const operatorCalls = askOperatorCalls(this.state, this.policyRunner, now);
+    return { offers: cycle.offers, inverseOffers: cycle.inverseOffers, candidates: candidates.size, periodic, operatorCalls };
+  }
+
+  /** How one of the policy's operator calls ended (the master's answer, or offline `applyOperatorCalls`'s). */
+  operatorCallResult(result: OperatorCallResult): void {
+    deliverOperatorCallResult(this.policyRunner, result);
   }
 
   /** Runs every cycle due up to `now`, in order; what a driver with a real clock does. */

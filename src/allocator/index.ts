@@ -7,3 +7,4 @@ export { refuseFilterDurationMs, DEFAULT_REFUSE_SECONDS, MAX_REFUSE_SECONDS } fr
 export { seededRandom, type RandomSource } from './random.ts';
 export { DRFSorter, RandomSorter, type Sorter } from './sorter/index.ts';
 export { parseOfferConstraints, createOfferConstraintsFilter, OfferConstraintsError, type OfferConstraints } from './offer-constraints.ts';
+export { applyOperatorCalls, checkOperatorCall, HTTP_CONFLICT, OperatorCallError, type OperatorCallStage } from './operator-calls.ts';

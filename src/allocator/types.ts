@@ -2,6 +2,7 @@
  * Plain-data inputs and outputs of the allocation engine, mirroring the Mesos allocator
  * interface (include/mesos/allocator/allocator.hpp) with `Resources` for resources.
  */
+import type { OperatorCall } from '../policy/index.ts';
 import type { Attribute, ResourceLimits, ResourceQuantities, Resources } from '../resources/index.ts';
 
 /** FrameworkInfo.Capability types that change what the allocator offers. */
@@ -90,4 +91,10 @@ export interface CycleResult {
   readonly candidates: number;
   /** Whether this was the periodic cycle (all agents) or triggered by events. */
   readonly periodic: boolean;
+  /**
+   * The policy's operator calls after this cycle's offers (`AllocatorPolicy.operatorCalls`), checked
+   * and in order; empty when it has none. Whoever drives the engine makes them (the master's
+   * operator API; offline `applyOperatorCalls`) and reports each through `operatorCallResult`.
+   */
+  readonly operatorCalls: readonly OperatorCall[];
 }

@@ -127,7 +127,10 @@ export interface AllocatorPolicy {
    * offers (RESERVE_RESOURCES, UNRESERVE_RESOURCES, CREATE_VOLUMES, DESTROY_VOLUMES). Inside the
    * master the allocator module makes them over HTTP; offline the simulator applies them. Either
    * way their effect comes back as the operator's would, through `updateAvailable`, and each
-   * call's outcome through `operatorCallResult`.
+   * call's outcome through `operatorCallResult`. The engine drops (and counts as errors of stage
+   * `operatorCalls`) a call without a non-empty id unique in the cycle, on an unknown agent, or
+   * with an operation of another type or whose resources do not parse; resources are unallocated
+   * ones (no allocation role), as in `ctx.agents[i].available`.
    */
   operatorCalls?(ctx: OperatorCallsContext): readonly OperatorCall[];
   /** How an operator call of this policy ended. */

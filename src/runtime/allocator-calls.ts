@@ -7,12 +7,12 @@ import type { AllocatorEngine, CycleResult } from '../allocator/index.ts';
 import { Resources } from '../resources/index.ts';
 import {
   agentCapabilitiesFromWire, agentInfoFromWire, conversionsFromWire, encodeAllocation, explanationToWire, filtersFromWire, frameworkInfoFromWire,
-  inverseOfferStatusesToWire, inverseOfferStatusFromWire, offerConstraintsFromWire, operationsFromWire, quotaConfigFromWire, quotasFromWire,
-  resourceItemsFromWire, resourcesFromWire, unavailabilityFromWire, weightsFromWire,
+  encodeOperatorCall, inverseOfferStatusesToWire, inverseOfferStatusFromWire, offerConstraintsFromWire, operationsFromWire, operatorCallResultFromWire,
+  quotaConfigFromWire, quotasFromWire, resourceItemsFromWire, resourcesFromWire, unavailabilityFromWire, weightsFromWire,
 } from './codec/index.ts';
 import { CodecError, decoding } from './codec/errors.ts';
-import { CallError, ErrorCode } from './errors.ts';
 import { list, opt } from './codec/presence.ts';
+import type { Counters } from './counters.ts';
 import type { OfferMemo } from './offer-memo.ts';
 import type { wire } from './protocol.ts';
 import type { AllocatorReplyOut } from './response-bytes.ts';
@@ -25,6 +25,8 @@ export interface CallContext {
   readonly intervalMs: number;
   /** The recent offers, to recognise resources coming back as exactly what was offered. */
   readonly offers: OfferMemo;
+  /** The runtime's Stats counters. */
+  readonly counters: Counters;
 }
 
 /** A reply without `next_cycle_at_ms` (the service adds it); a Promise only for calls the engine answers with one. */
@@ -72,6 +74,34 @@ function offeredFromWire(offers: OfferMemo, frameworkId: string, agentId: string
   if (wireList.length === 0) return Resources.EMPTY;
   const items = resourceItemsFromWire(wireList, field);
   return offers.match(frameworkId, agentId, items, wireList) ?? decoding(field, () => Resources.of(items));
+}
+
+/** Stats counters: operator calls handed to the host in allocate replies, and the results it sent back. */
+export const OPERATOR_CALLS_HANDED_OUT = 'allocator/operator_calls/handed_out';
+export const OPERATOR_CALLS_SUCCEEDED = 'allocator/operator_calls/succeeded';
+export const OPERATOR_CALLS_FAILED = 'allocator/operator_calls/failed';
+
+/**
+ * The cycles' operator calls, encoded, in the order they are to be made; undefined when none. A
+ * call that cannot be encoded (the engine checked it, so this is not expected) fails back to the
+ * policy unsent rather than failing the reply, which would lose the cycles' offers.
+ */
+function operatorCallsOf(cycles: readonly CycleResult[], { engine, counters }: CallContext): Uint8Array[] | undefined {
+  let out: Uint8Array[] | undefined;
+  for (const cycle of cycles) {
+    for (const call of cycle.operatorCalls) {
+      let bytes: Uint8Array;
+      try {
+        bytes = encodeOperatorCall(call);
+      } catch (e) {
+        counters.increment(OPERATOR_CALLS_FAILED);
+        engine.operatorCallResult({ id: call.id, ok: false, applied: 0, httpStatus: 0, message: `not sent: it could not be encoded: ${e instanceof Error ? e.message : String(e)}` });
+        continue;
+      }
+      (out ??= []).push(bytes);
+    }
+  }
+  return out;
 }
 
 /** How many due cycles `allocate` runs at their own times before it treats the host as late. */
@@ -240,10 +270,17 @@ export const ALLOCATOR_CALLS: { readonly [K in Exclude<AllocatorCallCase, 'initi
     const cycles = runDueCycles(ctx, m.force === true);
     ctx.offers.record(cycles);
     // The hot path: thousands of offers go straight to bytes (codec/allocation-bytes.ts).
-    return { allocationBytes: encodeAllocation(cycles) };
+    const allocationBytes = encodeAllocation(cycles);
+    const operatorCallBytes = operatorCallsOf(cycles, ctx);
+    if (operatorCallBytes === undefined) return { allocationBytes };
+    ctx.counters.increment(OPERATOR_CALLS_HANDED_OUT, operatorCallBytes.length);
+    return { allocationBytes, operatorCallBytes };
   },
-  operatorCallResult() {
-    throw new CallError(ErrorCode.UNSUPPORTED, 'operator calls are not supported by this runtime yet');
+  operatorCallResult(m, { engine, counters }) {
+    const result = operatorCallResultFromWire(m, 'operator_call_result');
+    counters.increment(result.ok ? OPERATOR_CALLS_SUCCEEDED : OPERATOR_CALLS_FAILED);
+    engine.operatorCallResult(result);
+    return DONE;
   },
   explain(m, { engine }) {
     const frameworkId = id(m, 'frameworkId', 'explain.framework_id');

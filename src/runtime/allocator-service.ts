@@ -54,7 +54,7 @@ export class AllocatorService {
       if (kind === 'initialize') return this.initialize(call.initialize!);
       const engine = this.engine;
       if (engine === undefined) throw new CallError(ErrorCode.NOT_INITIALIZED, `allocator call '${kind}' before 'initialize'`);
-      const ctx: CallContext = { engine, now: this.now, intervalMs: this.intervalMs, offers: this.offers };
+      const ctx: CallContext = { engine, now: this.now, intervalMs: this.intervalMs, offers: this.offers, counters: this.counters };
       const handler = ALLOCATOR_CALLS[kind as Exclude<AllocatorCallCase, 'initialize'>] as (message: unknown, ctx: CallContext) => Outcome;
       const outcome = handler(call[kind], ctx);
       if (isPromiseLike<Reply>(outcome)) return Promise.resolve(outcome).then((reply) => this.done(reply), (e: unknown) => this.failed(e));

@@ -6,10 +6,11 @@ import { takeHeadroom } from './codec/allocation-bytes.ts';
 import { doubleFieldSize, lenFieldSize, WireType, WireWriter } from './codec/wire-writer.ts';
 import { protocol, type wire } from './protocol.ts';
 
-/** An AllocatorReply whose `allocation` is already encoded. */
+/** An AllocatorReply whose `allocation` is already encoded, with the policy's operator calls (each an encoded OperatorCall). */
 export interface EncodedAllocationReply {
   readonly allocationBytes: Uint8Array;
   readonly nextCycleAtMs?: number;
+  readonly operatorCallBytes?: readonly Uint8Array[];
 }
 
 export type AllocatorReplyOut = wire.IAllocatorReply | EncodedAllocationReply;
@@ -25,19 +26,33 @@ const RESPONSE_ALLOCATOR_BATCH = 4;
 const BATCH_REPLIES = 1;
 const REPLY_ALLOCATION = 3;
 const REPLY_NEXT_CYCLE_AT_MS = 6;
+const REPLY_OPERATOR_CALLS = 7;
 
 export function isEncodedAllocation(reply: AllocatorReplyOut): reply is EncodedAllocationReply {
   return (reply as EncodedAllocationReply).allocationBytes !== undefined;
 }
 
+/** The reply's fields after `allocation` (6, 7): their size. */
+function tailSize(reply: EncodedAllocationReply): number {
+  let size = reply.nextCycleAtMs === undefined ? 0 : doubleFieldSize(REPLY_NEXT_CYCLE_AT_MS);
+  for (const call of reply.operatorCallBytes ?? []) size += lenFieldSize(REPLY_OPERATOR_CALLS, call.length);
+  return size;
+}
+
+/** The reply's fields after `allocation`, in number order as protobuf writes them. */
+function writeTail(w: WireWriter, reply: EncodedAllocationReply): WireWriter {
+  if (reply.nextCycleAtMs !== undefined) w.doubleField(REPLY_NEXT_CYCLE_AT_MS, reply.nextCycleAtMs);
+  for (const call of reply.operatorCallBytes ?? []) w.bytesField(REPLY_OPERATOR_CALLS, call);
+  return w;
+}
+
 function encodedReplySize(reply: EncodedAllocationReply): number {
-  return lenFieldSize(REPLY_ALLOCATION, reply.allocationBytes.length) + (reply.nextCycleAtMs === undefined ? 0 : doubleFieldSize(REPLY_NEXT_CYCLE_AT_MS));
+  return lenFieldSize(REPLY_ALLOCATION, reply.allocationBytes.length) + tailSize(reply);
 }
 
 function writeEncodedReply(w: WireWriter, reply: EncodedAllocationReply): WireWriter {
   w.bytesField(REPLY_ALLOCATION, reply.allocationBytes);
-  if (reply.nextCycleAtMs !== undefined) w.doubleField(REPLY_NEXT_CYCLE_AT_MS, reply.nextCycleAtMs);
-  return w;
+  return writeTail(w, reply);
 }
 
 /** The bytes of `{ done, next_cycle_at_ms }` for the last time seen: a batch of thousands of calls answers them all alike. */
@@ -58,14 +73,13 @@ function writeVarintAt(buf: Uint8Array, at: number, n: number): number {
 }
 
 /**
- * Response{allocator: AllocatorReply{allocation, next_cycle_at_ms}} written around the allocation's
- * bytes where encodeAllocation left room for it: the headers before it, the time after it. Fields
- * in number order, as protobuf writes them. Undefined when there is no such room.
+ * Response{allocator: AllocatorReply{allocation, next_cycle_at_ms, operator_calls}} written around
+ * the allocation's bytes where encodeAllocation left room for it: the headers before it, the rest
+ * after it. Fields in number order, as protobuf writes them. Undefined when there is no such room.
  */
 function inPlaceResponse(reply: EncodedAllocationReply): Uint8Array | undefined {
   const bytes = reply.allocationBytes;
-  const next = reply.nextCycleAtMs;
-  const tail = next === undefined ? 0 : doubleFieldSize(REPLY_NEXT_CYCLE_AT_MS);
+  const tail = tailSize(reply);
   const after = bytes.byteOffset + bytes.length;
   if (after + tail > bytes.buffer.byteLength) return undefined;
   const replySize = encodedReplySize(reply);
@@ -77,11 +91,7 @@ function inPlaceResponse(reply: EncodedAllocationReply): Uint8Array | undefined 
   at = writeVarintAt(buf, at, replySize);
   at = writeVarintAt(buf, at, (REPLY_ALLOCATION << 3) | WireType.LEN);
   writeVarintAt(buf, at, bytes.length);
-  if (next !== undefined) {
-    const w = new WireWriter(tail);
-    w.doubleField(REPLY_NEXT_CYCLE_AT_MS, next);
-    buf.set(w.finish(), after);
-  }
+  if (tail > 0) buf.set(writeTail(new WireWriter(tail), reply).finish(), after);
   return buf.subarray(start, after + tail);
 }
 

@@ -2,14 +2,16 @@
  * The data-service simulation: the engine with the scenario's policy (by default Mesos's, with
  * the reservation steering in front), one lifecycle controller and simulated framework per
  * service, the scenario's plain frameworks, and its events at their cycles. A cycle: events,
- * controller ticks (their operations applied), one allocation run whose offers the frameworks
- * answer, then a last tick so what the offers started is reported in the same cycle.
+ * controller ticks (their operations applied), one allocation run (the policy's operator calls
+ * made right after it) whose offers the frameworks answer, then a last tick so what the offers
+ * started is reported in the same cycle.
  */
 import { AllocatorEngine, type AgentCapability } from '../allocator/index.ts';
 import { DEFAULT_POLICY, type Policy } from '../policy/index.ts';
 import { parseAttributes, type Resources } from '../resources/index.ts';
 import { DataServiceController, ReservationLedger, withReservationSteering, type LifecycleEvent } from '../placement/index.ts';
 import { AgentBook } from './agent-book.ts';
+import { makeOperatorCalls, type SimOperatorCall } from './operator-calls.ts';
 import type { FrameworkScenario, Scenario } from './scenario.ts';
 import type { ScenarioEvent } from './service-scenario.ts';
 import { SimServiceFramework, type SimLaunch, type SimOperation } from './service-framework.ts';
@@ -24,6 +26,8 @@ export interface ServiceSimCycle {
   readonly events: readonly LifecycleEvent[];
   readonly operations: readonly SimOperation[];
   readonly launches: readonly SimLaunch[];
+  /** The policy's operator calls after the allocation run, made right after it, in order. */
+  readonly operatorCalls: readonly SimOperatorCall[];
   /** Running tasks per service (and per plain framework) after the cycle. */
   readonly running: Readonly<Record<string, number>>;
 }
@@ -123,6 +127,7 @@ export class ServiceSimulation {
     for (const e of this.scenario.events) if (e.cycle === this.cycle) this.apply(e);
     this.#tick(events, operations);
     const result = this.engine.allocate(this.now);
+    const operatorCalls = makeOperatorCalls(this.engine, result.operatorCalls);
     let offers = 0;
     for (const [frameworkId, byRole] of result.offers) {
       for (const byAgent of byRole.values()) {
@@ -146,7 +151,7 @@ export class ServiceSimulation {
     const running: Record<string, number> = {};
     for (const [name, fw] of this.services) running[name] = fw.tasks.size;
     for (const [id, p] of this.#plain) running[id] = p.running;
-    const record: ServiceSimCycle = { cycle: this.cycle, at: this.now, offers, events, operations, launches, running };
+    const record: ServiceSimCycle = { cycle: this.cycle, at: this.now, offers, events, operations, launches, operatorCalls, running };
     this.cycle++;
     this.now += this.scenario.options.allocationIntervalMs;
     return record;

@@ -1,11 +1,13 @@
 /**
  * The scenario simulator: an engine with a manual clock, simple frameworks that launch tasks
- * out of their offers until their demand is met and decline the rest, and a per-cycle report of
- * offers, launches and per-role dominant shares.
+ * out of their offers until their demand is met and decline the rest, the policy's operator calls
+ * made right after each cycle (as the master's operator API would), and a per-cycle report of
+ * offers, launches, operator calls and per-role dominant shares.
  */
 import { AllocatorEngine } from '../allocator/engine.ts';
 import type { Policy } from '../policy/index.ts';
 import { parseAttributes, type Resources } from '../resources/index.ts';
+import { formatOperatorCall, makeOperatorCalls, type SimOperatorCall } from './operator-calls.ts';
 import type { FrameworkScenario, Scenario } from './scenario.ts';
 import { takeQuantities } from './take.ts';
 
@@ -19,10 +21,14 @@ export interface SimOffer {
   readonly tasksLaunched: number;
 }
 
+export type { SimOperatorCall } from './operator-calls.ts';
+
 export interface SimCycle {
   readonly cycle: number;
   readonly at: number;
   readonly offers: readonly SimOffer[];
+  /** The policy's operator calls of this cycle (and of event-triggered cycles before the next), made in order. */
+  readonly operatorCalls: readonly SimOperatorCall[];
   /** Weighted dominant share per role after the cycle. */
   readonly shares: Readonly<Record<string, number>>;
   readonly tasksRunning: Readonly<Record<string, number>>;
@@ -65,6 +71,8 @@ export function simulate(scenario: Scenario, policy?: Policy, cycles = scenario.
   const report: SimCycle[] = [];
   for (let i = 0; i < cycles; i++) {
     const result = engine.allocate(now);
+    // Made right after the cycle, on what the policy saw unallocated, before the frameworks answer.
+    const operatorCalls = makeOperatorCalls(engine, result.operatorCalls);
     const offers: SimOffer[] = [];
     for (const [frameworkId, byRole] of result.offers) {
       const fw = byId.get(frameworkId)!;
@@ -77,9 +85,10 @@ export function simulate(scenario: Scenario, policy?: Policy, cycles = scenario.
     }
     const shares: Record<string, number> = {};
     for (const role of engine.state.roleSorter.sort()) shares[role] = round(engine.state.roleSorter.share(role));
-    report.push({ cycle: i, at: now, offers, shares, tasksRunning: Object.fromEntries(running) });
+    report.push({ cycle: i, at: now, offers, operatorCalls, shares, tasksRunning: Object.fromEntries(running) });
     now += scenario.options.allocationIntervalMs;
-    engine.advanceTo(now - 1); // event-triggered cycles in between (none in a plain simulation)
+    // Event-triggered cycles in between (none in a plain simulation); their calls are made too.
+    for (const between of engine.advanceTo(now - 1)) operatorCalls.push(...makeOperatorCalls(engine, between.operatorCalls));
   }
   return { cycles: report, policyErrors: Object.fromEntries(engine.policy.errors) };
 }
@@ -112,6 +121,7 @@ export function formatReport(report: SimReport): string {
   for (const c of report.cycles) {
     lines.push(`cycle ${c.cycle} (t=${c.at} ms): ${c.offers.length} offer${c.offers.length === 1 ? '' : 's'}`);
     for (const o of c.offers) lines.push(`  ${o.frameworkId} [${o.role}] on ${o.agentId}: ${o.resources}${o.tasksLaunched > 0 ? ` → launched ${o.tasksLaunched} task${o.tasksLaunched === 1 ? '' : 's'}` : ' → declined'}`);
+    for (const call of c.operatorCalls) lines.push(`  ${formatOperatorCall(call)}`);
     const shares = Object.entries(c.shares).map(([role, s]) => `${role}=${s}`).join(' ');
     lines.push(`  dominant shares: ${shares === '' ? '(no roles)' : shares}`);
   }

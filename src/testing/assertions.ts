@@ -3,6 +3,7 @@
  * explanation of the (framework, agent) pair is part of every failure.
  */
 import { AssertionError } from 'node:assert';
+import type { OperatorCallResult } from '../policy/index.ts';
 import { isStrictSubroleOf, parseResources, type Resources } from '../resources/index.ts';
 import type { TestCluster } from './cluster.ts';
 import type { CycleView } from './cycle-view.ts';
@@ -84,4 +85,29 @@ export function assertOffersWellFormed(cycle: CycleView): void {
       }
     }
   }
+}
+
+function describeOperatorCalls(cycle: CycleView): string {
+  if (cycle.operatorCalls.length === 0) return '  (the policy asked for no operator calls this cycle)';
+  return cycle.operatorCalls.map((c) => {
+    const result = cycle.operatorCall(c.id)?.result;
+    const outcome = result === undefined ? 'not made (held)' : result.ok ? 'ok' : `failed after ${result.applied} (${result.httpStatus ?? 'no status'}): ${result.message ?? ''}`;
+    return `  ${c.id} on ${c.agentId}: ${c.operations.map((op) => op.type).join(', ')} → ${outcome}`;
+  }).join('\n');
+}
+
+/**
+ * The policy asked for operator call `id` this cycle (on `agentId`, when given), and — with `ok` —
+ * it was made and succeeded (true) or failed (false). Returns the call's result when it was made.
+ */
+export function assertOperatorCall(cycle: CycleView, id: string, expected: { readonly agentId?: string; readonly ok?: boolean } = {}): OperatorCallResult | undefined {
+  const entry = cycle.operatorCall(id);
+  if (entry === undefined) throw new AssertionError({ message: `expected an operator call '${id}', got none\n  operator calls of the cycle:\n${describeOperatorCalls(cycle)}` });
+  if (expected.agentId !== undefined && entry.call.agentId !== expected.agentId) {
+    throw new AssertionError({ message: `operator call '${id}' is on ${entry.call.agentId}, expected ${expected.agentId}`, actual: entry.call.agentId, expected: expected.agentId, operator: '===' });
+  }
+  if (expected.ok !== undefined && entry.result?.ok !== expected.ok) {
+    throw new AssertionError({ message: `expected operator call '${id}' to ${expected.ok ? 'succeed' : 'fail'}\n  operator calls of the cycle:\n${describeOperatorCalls(cycle)}` });
+  }
+  return entry.result;
 }

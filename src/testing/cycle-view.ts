@@ -1,6 +1,13 @@
-/** A cycle's offers, with lookups that read like the assertions tests want to make. */
+/** A cycle's offers and operator calls, with lookups that read like the assertions tests want to make. */
 import type { CycleResult } from '../allocator/types.ts';
+import type { OperatorCall, OperatorCallResult } from '../policy/index.ts';
 import { Resources } from '../resources/index.ts';
+
+/** One of the policy's operator calls and, once it was made, how it ended. */
+export interface OperatorCallEntry {
+  readonly call: OperatorCall;
+  readonly result?: OperatorCallResult;
+}
 
 export interface OfferEntry {
   readonly frameworkId: string;
@@ -13,7 +20,22 @@ export class CycleView {
   constructor(
     readonly result: CycleResult,
     readonly cluster?: unknown,
+    /** The results of this cycle's operator calls that were made right after it (all of them, unless held). */
+    readonly operatorCallResults: readonly OperatorCallResult[] = [],
   ) {}
+
+  /** The policy's operator calls of this cycle, in order (checked by the engine; invalid ones are not here). */
+  get operatorCalls(): readonly OperatorCall[] {
+    return this.result.operatorCalls;
+  }
+
+  /** The call with this id and its result when it was made, or undefined. */
+  operatorCall(id: string): OperatorCallEntry | undefined {
+    const call = this.result.operatorCalls.find((c) => c.id === id);
+    if (call === undefined) return undefined;
+    const result = this.operatorCallResults.find((r) => r.id === id);
+    return result === undefined ? { call } : { call, result };
+  }
 
   /** Every (framework, role, agent) offer of the cycle. */
   entries(): OfferEntry[] {

@@ -7,6 +7,7 @@ export * from './framework.ts';
 export * from './maintenance.ts';
 export * from './quota.ts';
 export * from './operations.ts';
+export * from './operator-calls.ts';
 export * from './offer-constraints.ts';
 export * from './allocation.ts';
 export * from './tasks.ts';

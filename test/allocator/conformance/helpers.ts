@@ -25,7 +25,7 @@ export function quota(guarantees: string, limits: string = guarantees): Quota {
 export function settle(cluster: TestCluster): CycleView {
   const views = cluster.advance(0);
   assert.ok(views.length <= 1, `expected at most one cycle, got ${views.length}`);
-  return views[0] ?? new CycleView({ offers: new Map(), inverseOffers: new Map(), candidates: 0, periodic: false }, cluster);
+  return views[0] ?? new CycleView({ offers: new Map(), inverseOffers: new Map(), candidates: 0, periodic: false, operatorCalls: [] }, cluster);
 }
 
 /** Mesos `Clock::advance(allocation_interval)`: exactly one cycle (the periodic one) runs. */
