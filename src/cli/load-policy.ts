@@ -14,7 +14,7 @@ export class PolicyLoadError extends Error {
   override readonly name = 'PolicyLoadError';
 }
 
-const STAGES = ['sortRoles', 'sortFrameworks', 'filter', 'score', 'size', 'onAgentAdded', 'onAgentRemoved', 'onResourcesRecovered', 'onQuotaChanged', 'onWeightsChanged'];
+const STAGES = ['sortRoles', 'sortFrameworks', 'filter', 'score', 'size', 'onAgentAdded', 'onAgentRemoved', 'onResourcesRecovered', 'onQuotaChanged', 'onWeightsChanged', 'operatorCalls', 'operatorCallResult'];
 
 /** Bundles `file` into one ES module text (what the Mesos module loads, later). */
 export async function bundlePolicy(file: string): Promise<string> {

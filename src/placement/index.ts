@@ -9,3 +9,4 @@ export * from './plan/index.ts';
 export * from './ledger/index.ts';
 export * from './steering/index.ts';
 export * from './lifecycle/index.ts';
+export * from './in-master/index.ts';

@@ -69,6 +69,14 @@ export class DataServiceController {
       this.#state.agents.set(r.agent.id, r.agent);
       if (!this.#state.wanted.get(r.podType)?.has(r.index)) inst.intent = 'decommission';
     }
+    // Retired reservations it already holds (a replace the restart interrupted) wait out the grace period from now.
+    const graves = new Set<string>();
+    for (const e of this.ledger.entries({ service: spec.name, retired: true })) {
+      const key = `${e.podInstance}\u0000${e.agentId}`;
+      if (graves.has(key)) continue;
+      graves.add(key);
+      this.#state.graves.push({ podInstance: e.podInstance, agentId: e.agentId, retiredAt: now });
+    }
     for (const [podType, indices] of this.#state.wanted) {
       for (const i of indices) {
         const name = podInstanceName(podType, i);

@@ -1,0 +1,233 @@
+/**
+ * `dataServicePolicy(specs, options)`: data services managed from inside the master. The
+ * allocator policy owns one DataServiceController per service (operator mode) and the
+ * reservation steering: each cycle, after the offers, `operatorCalls` tells the controllers what
+ * the allocator saw change, ticks them, and returns their proposals as operator calls
+ * (RESERVE_RESOURCES, CREATE_VOLUMES, DESTROY_VOLUMES, UNRESERVE_RESOURCES) for the master to
+ * make; `operatorCallResult` confirms or fails them. On the first cycle the ledger is rebuilt
+ * from the reservations the agents hold (a restarted master or a reloaded policy re-reserves
+ * nothing). The stages: a launch gate (a service's reservations are offered only while the
+ * instance may launch), the placement hold (agents kept from other frameworks' offers while
+ * instances wait for a place), then the steering (each service's reservations to its own
+ * framework only).
+ *
+ * What the allocator cannot do stays the framework's: launching (out of offers that carry the
+ * instance's reservations, `launchable`), killing (`frameworkRequests().kills`) and answering
+ * inverse offers (`frameworkRequests().acceptInverseOffers`); the requests are also written to
+ * `log` (inside the master: its log).
+ */
+import type { AgentView, FrameworkView, OfferContext, OperatorCall, OperatorCallResult, OperatorCallsContext, Policy, Rejection } from '../../policy/index.ts';
+import type { Unavailability } from '../../allocator/index.ts';
+import { ReservationLedger } from '../ledger/index.ts';
+import { DataServiceController, type InstanceStatus } from '../lifecycle/index.ts';
+import type { ClusterAgent } from '../plan/index.ts';
+import { Resources } from '../../resources/index.ts';
+import type { ServiceSpec } from '../service/index.ts';
+import { withReservationSteering, type SteeringStages } from '../steering/index.ts';
+import { adoptReservations, type AdoptionReport } from './adopt.ts';
+import { launchGate } from './launch-gate.ts';
+import { PlacementHold } from './placement-hold.ts';
+import { afterCalls, clusterAgentOf, ownOffers, withOwnOffers } from './planning-view.ts';
+import { ServiceDriver } from './service-driver.ts';
+import type { DataServicePolicyOptions, FrameworkRequests } from './types.ts';
+
+export class DataServicePolicyError extends Error {
+  override readonly name: string = 'DataServicePolicyError';
+}
+
+/** The policy's own methods, beside the allocator stages. */
+export interface DataServiceControl {
+  /** The service's controller (scale, replace, status); undefined before the first cycle built it. */
+  controller(service: string): DataServiceController | undefined;
+  /** The ledger every service's controller shares. */
+  readonly ledger: ReservationLedger;
+  /** What the frameworks should do now (kills, inverse-offer answers, launches). */
+  frameworkRequests(service?: string): FrameworkRequests;
+  status(service: string): InstanceStatus[];
+  /** What the first cycle found in the cluster, per service. */
+  adoption(): readonly AdoptionReport[];
+  /** Calls whose outcome is not known yet (no result, partial results being undone), per service. */
+  outstandingCalls(): string[];
+  /** Things that went wrong and need a person (lost answers, failed undos, missing reservations). */
+  problems(): string[];
+  /** A maintenance window for the agent (undefined: it ended); the allocator's policy view does not carry it. */
+  maintenance(agentId: string, unavailability: Unavailability | undefined): void;
+  /** An inverse offer was sent for the agent (the frameworks learn this, not the allocator's policy view). */
+  inverseOffer(agentId: string, unavailability?: Unavailability): void;
+}
+
+export type DataServicePolicy = Policy & SteeringStages & Required<Pick<Policy, 'operatorCalls' | 'operatorCallResult'>> & DataServiceControl;
+
+const defaultOwns = (framework: FrameworkView, service: string) => framework.name === service || framework.id === service;
+
+/** FNV-1a of the service name. */
+function nameHash(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+export function dataServicePolicy(specs: ServiceSpec | readonly ServiceSpec[], options: DataServicePolicyOptions = {}): DataServicePolicy {
+  const list: readonly ServiceSpec[] = Array.isArray(specs) ? specs : [specs as ServiceSpec];
+  if (list.length === 0) throw new DataServicePolicyError('dataServicePolicy needs at least one service spec');
+  const names = new Set<string>();
+  for (const s of list) {
+    if (typeof s?.name !== 'string' || !Array.isArray(s.pods)) throw new DataServicePolicyError('dataServicePolicy: a spec is not a parsed ServiceSpec (use parseServiceSpec)');
+    if (names.has(s.name)) throw new DataServicePolicyError(`dataServicePolicy: service '${s.name}' is given twice`);
+    names.add(s.name);
+  }
+  for (const name of Object.keys(options.services ?? {})) {
+    if (!names.has(name)) throw new DataServicePolicyError(`dataServicePolicy: options.services names '${name}', which is not one of the services (${[...names].join(', ')})`);
+  }
+  const owns = options.owns ?? defaultOwns;
+  const log = options.log ?? (() => {});
+  const user = options.policy ?? {};
+  let now = 0;
+  const clock = () => now;
+  const ledger = new ReservationLedger({ clock });
+  const drivers = new Map<string, ServiceDriver>();
+  const adoption: AdoptionReport[] = [];
+  const views = new WeakMap<AgentView, ClusterAgent>();
+  // Before the first cycle (no drivers yet), maintenance news waits here.
+  const early: Array<(c: DataServiceController) => void> = [];
+
+  const start = (ctx: OperatorCallsContext) => {
+    const epoch = ctx.now.toString(36);
+    for (const spec of list) {
+      const report = adoptReservations(ledger, spec, ctx.agents, ctx.frameworks);
+      adoption.push(report);
+      if (report.adopted.size > 0 || report.skipped.length > 0) {
+        log(`${spec.name}: found ${report.adopted.size} instance(s) in the cluster, ${report.retired.size} with old reservations to destroy, ${report.skipped.length} left alone`);
+      }
+      for (const why of report.skipped) log(`${spec.name}: left alone: ${why}`);
+      const tuning = { ...options.controller, ...options.services?.[spec.name] };
+      // Services plan in the same cycle before either's calls are made: their seeded ids must differ.
+      const seed = ((tuning.seed ?? 0) ^ nameHash(spec.name)) >>> 0;
+      const controller = new DataServiceController(spec, { ...tuning, seed, ledger, clock, mode: 'operator' });
+      for (const apply of early) apply(controller);
+      drivers.set(spec.name, new ServiceDriver(controller, ledger, epoch, log, new PlacementHold(spec.name, options.hold)));
+    }
+  };
+
+  const steered = withReservationSteering(user, { owns });
+  // What may be offered changes with each tick and each result: recomputed when next asked.
+  let allowed: Set<string> | undefined;
+  const gate = launchGate(names, () => {
+    if (allowed !== undefined) return allowed;
+    allowed = new Set();
+    for (const d of drivers.values()) {
+      for (const req of d.controller.launchable()) for (const e of ledger.byInstance(d.service, req.podInstance)) allowed.add(e.resourceId);
+    }
+    return allowed;
+  });
+
+  const stages = {
+    ...steered,
+    filter(ctx: OfferContext) {
+      const verdict = gate.filter(ctx);
+      if (verdict !== true) return verdict;
+      const prepared = prepare(ctx);
+      return 'reason' in prepared ? prepared : steered.filter(prepared);
+    },
+    size(ctx: OfferContext) {
+      const prepared = prepare(ctx);
+      return 'reason' in prepared ? Resources.EMPTY : steered.size(prepared);
+    },
+    name: user.name ?? `data-services(${[...names].join(',')})`,
+    operatorCalls(ctx: OperatorCallsContext): readonly OperatorCall[] {
+      now = ctx.now;
+      if (drivers.size === 0) start(ctx);
+      const active = new Map(ctx.agents.map((a) => [a.id, a]));
+      const base = ctx.agents.map((a) => {
+        let agent = views.get(a);
+        if (agent === undefined) views.set(a, (agent = clusterAgentOf(a)));
+        return agent;
+      });
+      const calls: OperatorCall[] = [];
+      allowed = undefined;
+      let view: readonly ClusterAgent[] = base;
+      for (const driver of drivers.values()) {
+        const planned = withOwnOffers(view, ownOffers(ctx.frameworks, (f) => owns(f, driver.service)));
+        const made = driver.cycle(ctx.now, active, planned, ctx.frameworks);
+        calls.push(...made);
+        driver.updateHold(ctx.agents);
+        // The next service plans on what this one's calls leave.
+        view = afterCalls(view, made);
+      }
+      allowed = undefined;
+      if (user.operatorCalls !== undefined) calls.push(...user.operatorCalls(ctx));
+      return calls;
+    },
+    operatorCallResult(result: OperatorCallResult): void {
+      allowed = undefined;
+      for (const driver of drivers.values()) if (driver.result(result)) return;
+      user.operatorCallResult?.(result);
+    },
+  };
+
+  // The control methods are not stages: non-enumerable, so a policy loader that checks the
+  // stage names sees filter, size, operatorCalls and operatorCallResult only.
+  const control: DataServiceControl = {
+    ledger,
+    controller(service) {
+      allowed = undefined; // the caller may replace or scale: what may be offered is asked again
+      return drivers.get(service)?.controller;
+    },
+    frameworkRequests(service?: string): FrameworkRequests {
+      const chosen = [...drivers.values()].filter((d) => service === undefined || d.service === service);
+      return {
+        kills: chosen.flatMap((d) => d.kills()),
+        acceptInverseOffers: chosen.flatMap((d) => d.acceptInverseOffers()),
+        launchable: chosen.flatMap((d) => d.controller.launchable()),
+      };
+    },
+    status(service: string): InstanceStatus[] {
+      const driver = drivers.get(service);
+      if (driver === undefined) throw new DataServicePolicyError(names.has(service) ? `${service}: no cycle has run yet` : `no service '${service}'`);
+      return driver.controller.status();
+    },
+    adoption: () => adoption,
+    outstandingCalls: () => [...drivers.values()].flatMap((d) => d.outstandingCalls()),
+    problems: () => [...drivers.values()].flatMap((d) => d.problems()),
+    maintenance(agentId, unavailability) {
+      allowed = undefined;
+      const apply = (c: DataServiceController) => c.maintenance(agentId, unavailability);
+      if (drivers.size === 0) early.push(apply);
+      for (const d of drivers.values()) {
+        apply(d.controller);
+        if (unavailability === undefined) d.clearInverseOffer(agentId);
+      }
+    },
+    inverseOffer(agentId, unavailability) {
+      allowed = undefined;
+      const apply = (c: DataServiceController) => c.inverseOffer(agentId, unavailability);
+      if (drivers.size === 0) early.push(apply);
+      for (const d of drivers.values()) apply(d.controller);
+    },
+  };
+  // The offer as the steering sees it: launch gate, then the placement holds. filter and size see
+  // the same context one after the other, so the last answer is kept.
+  let preparedFor: OfferContext | undefined;
+  let preparedAs: OfferContext | Rejection = { reason: '' };
+  function prepare(ctx: OfferContext): OfferContext | Rejection {
+    if (ctx === preparedFor) return preparedAs;
+    let current = gate.cut(ctx);
+    let rejection: Rejection | undefined;
+    for (const d of drivers.values()) {
+      if (d.hold.held.size === 0) continue;
+      const next = d.hold.cut(current, owns(ctx.framework, d.service));
+      if (next !== current && next.offer.isEmpty()) {
+        rejection = d.hold.rejection();
+        break;
+      }
+      current = next;
+    }
+    preparedFor = ctx;
+    preparedAs = rejection ?? current;
+    return preparedAs;
+  }
+
+  const policy = stages as DataServicePolicy;
+  for (const [key, value] of Object.entries(Object.getOwnPropertyDescriptors(control))) Object.defineProperty(policy, key, { ...value, enumerable: false });
+  return policy;
+}
