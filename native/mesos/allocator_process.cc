@@ -25,7 +25,25 @@ constexpr double kExcludedRefuseSeconds = 5.0;
 AllocatorProcess::AllocatorProcess(PolicyHost& host)
     : process::ProcessBase(process::ID::generate("mesos-policy-allocator")),
       host_(host),
-      metrics_(ModuleKind::kAllocator, {"offers", "inverse_offers", "rejected_offers", "batches", "resyncs"}, host) {}
+      metrics_(ModuleKind::kAllocator,
+               {"offers", "inverse_offers", "rejected_offers", "batches", "resyncs", "operator_calls/made",
+                "operator_calls/succeeded", "operator_calls/failed", "operator_calls/dropped"},
+               host),
+      operatorCalls_(OperatorCallQueue::Hooks{
+          [this](const protocol::OperatorCall& call) { return makeOperatorCall(call); },
+          // Called from the thread that completed a request, maybe after this actor is gone: the
+          // PID, not `this` (a dispatch to a terminated process is dropped).
+          [pid = process::PID<AllocatorProcess>(this)](std::function<void()> continuation) {
+            process::dispatch(pid, &AllocatorProcess::onActor, std::move(continuation));
+          },
+          [this]() { return host_.generation(); },
+          [this](const protocol::OperatorCall&, const protocol::OperatorCallResult& result) {
+            // Through the queue, so the policy sees it after the updateAvailable the call caused.
+            protocol::AllocatorCall answer;
+            *answer.mutable_operator_call_result() = result;
+            enqueue(std::move(answer));
+          },
+          [this](const std::string& counter) { metrics_.Increment(counter); }}) {}
 
 AllocatorProcess::~AllocatorProcess() = default;
 
@@ -33,6 +51,21 @@ void AllocatorProcess::initialize() {
   // A fresh runtime's engine is empty: resync at once rather than on the master's next call.
   process::PID<AllocatorProcess> pid = self();
   host_.OnFreshRuntime([pid](uint64_t) { process::dispatch(pid, &AllocatorProcess::freshRuntime); });
+
+  // libprocess is up by now, so this master's own address is known.
+  const ModuleConfig& config = host_.config();
+  const std::string url = config.operator_api_url.empty() ? OwnOperatorApiUrl() : config.operator_api_url;
+  Try<std::shared_ptr<OperatorClient>> client =
+      OperatorClient::Create(url, config.operator_credential, Milliseconds(config.operator_timeout.count()));
+  if (client.isError()) {
+    operatorClientError_ = client.error();
+    LOG(ERROR) << "mesos-policy allocator: the policy's operator calls will fail: " << operatorClientError_;
+  } else {
+    operatorClient_ = client.get();
+    VLOG(1) << "mesos-policy allocator: the policy's operator calls go to " << url
+            << (config.operator_credential ? " as principal '" + config.operator_credential->principal + "'"
+                                           : std::string(" without credentials"));
+  }
 }
 
 void AllocatorProcess::finalize() { host_.OnFreshRuntime(nullptr); }
@@ -280,6 +313,7 @@ void AllocatorProcess::send() {
     metrics_.Increment("batches");
   }
   sending_ = true;
+  sentGeneration_ = host_.generation();
   process::PID<AllocatorProcess> pid = self();
   host_.CallAsync(std::move(request), [pid](PolicyHost::Reply reply) {
     // On the runtime's thread: hand over to the actor (dropped if it has terminated).
@@ -343,6 +377,9 @@ void AllocatorProcess::finish(Pending& pending, const protocol::AllocatorReply* 
                           reply->error().code() == protocol::Error::NOT_INITIALIZED);
   if (lostState) generation_ = 0;
   if (pending.done) pending.done(reply, failure);
+  if (reply != nullptr) {
+    for (const protocol::OperatorCall& call : reply->operator_calls()) operatorCalls_.Add(call, sentGeneration_);
+  }
   if (reply != nullptr && reply->has_next_cycle_at_ms()) nextCycleAt_ = reply->next_cycle_at_ms();
   if (pending.call.has_allocate()) {
     allocateQueued_ = false;
@@ -393,6 +430,21 @@ void AllocatorProcess::giveBack(const DecodedAllocation::Rejected& rejected) {
   args->set_is_allocated(false);
   enqueue(std::move(call));
 }
+
+// ---- operator calls ----------------------------------------------------------------------------------------
+
+process::Future<protocol::OperatorCallResult> AllocatorProcess::makeOperatorCall(const protocol::OperatorCall& call) {
+  if (operatorClient_) return operatorClient_->Make(call);
+  protocol::OperatorCallResult result;
+  result.set_id(call.id());
+  result.set_ok(false);
+  result.set_applied(0);
+  result.set_http_status(0);
+  result.set_message("not sent: " + operatorClientError_);
+  return result;
+}
+
+void AllocatorProcess::onActor(const std::function<void()>& continuation) { continuation(); }
 
 // ---- the cycle timer -------------------------------------------------------------------------------------
 

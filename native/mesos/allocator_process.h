@@ -7,7 +7,10 @@
 //     busy periods and keeps the order;
 //   - arms a timer for each reply's next_cycle_at_ms and queues `allocate` when it fires; the
 //     Allocation goes to the master's offer and inverse-offer callbacks;
-//   - re-sends Initialize and the mirror's state when the policy runtime was restarted.
+//   - re-sends Initialize and the mirror's state when the policy runtime was restarted;
+//   - makes the operator calls replies carry (OperatorClient), one at a time in the order given,
+//     and queues each result as an operator_call_result call. It never waits for them: the master
+//     answers RESERVE only after this actor handled the updateAvailable it causes.
 // A failed call (policy error, timeout, runtime down) is logged and counted and the actor goes on:
 // offers keep flowing from the next cycle. updateAvailable fails (→ 409) unless the engine applied
 // it; getInverseOfferStatuses answers empty (on_error=default) or fails (on_error=fail).
@@ -33,6 +36,8 @@
 #include "allocation.h"
 #include "allocator_mirror.h"
 #include "metrics.h"
+#include "operator_call_queue.h"
+#include "operator_client.h"
 #include "policy_host.h"
 
 namespace mesos_policy::adapter {
@@ -98,6 +103,8 @@ class AllocatorProcess : public process::Process<AllocatorProcess> {
   void replied(const PolicyHost::Reply& reply);
   // The cycle timer fired; `sequence` tells a current timer from a cancelled one.
   void cycleDue(uint64_t sequence);
+  // Runs a continuation of the operator-call queue on this actor.
+  void onActor(const std::function<void()>& continuation);
 
  protected:
   void initialize() override;
@@ -117,6 +124,7 @@ class AllocatorProcess : public process::Process<AllocatorProcess> {
   void finish(Pending& pending, const protocol::AllocatorReply* reply, const std::string& failure);
   void deliver(const protocol::Allocation& allocation);
   void giveBack(const DecodedAllocation::Rejected& rejected);
+  process::Future<protocol::OperatorCallResult> makeOperatorCall(const protocol::OperatorCall& call);
   void arm(double atMs);
   void armFallback();
   double nowMs() const;
@@ -135,6 +143,11 @@ class AllocatorProcess : public process::Process<AllocatorProcess> {
   std::vector<Pending> inFlight_;
   bool sending_ = false;
   bool allocateQueued_ = false;
+
+  std::shared_ptr<OperatorClient> operatorClient_;  // null when the URL did not parse (logged)
+  std::string operatorClientError_;
+  OperatorCallQueue operatorCalls_;
+  uint64_t sentGeneration_ = 0;  // the runtime generation the request in flight went to
 
   Option<double> nextCycleAt_;  // the latest next_cycle_at_ms among the replies being handled
   Option<process::Timer> timer_;

@@ -10,6 +10,11 @@
 //                    (absolute, an existing directory; default: read off each container's sandbox path)
 //   reload_check_ms  how often to look at the bundle file for a new version (0, the default: never);
 //                    a changed file is reloaded in place (PolicySupervisor::Reload)
+//   operator_api_url     (allocator only) where the policy's operator calls go (default: this
+//                        master's own http://<libprocess address>/api/v1)
+//   operator_principal, operator_secret  (allocator only) HTTP Basic credentials for those calls
+//   operator_credential  (allocator only) the same from a file in Mesos's credential format
+//   operator_timeout_ms  (allocator only) deadline of one operator-API request
 // Anything else, or a bad value, is an error that names the parameter: the module is not created.
 #pragma once
 
@@ -34,6 +39,12 @@ enum class OnError { kDefault, kFail };
 // "allocator", "hook", "isolator": the Hello.module value and the metrics prefix.
 const char* ModuleKindName(ModuleKind kind);
 
+// A principal and its secret for the master's HTTP authentication (Basic).
+struct OperatorCredential {
+  std::string principal;
+  std::string secret;
+};
+
 struct ModuleConfig {
   ModuleKind kind = ModuleKind::kHook;
   std::string policy;  // absolute, normalised path of the bundle
@@ -44,6 +55,10 @@ struct ModuleConfig {
   std::chrono::milliseconds watch_interval{1000};
   std::string work_dir;  // isolator: the agent's work_dir; empty: derived from the sandbox paths
   std::chrono::milliseconds reload_check{0};  // 0: the bundle is read at start only
+  // allocator: the operator API the policy's operator calls go to
+  std::string operator_api_url;                        // empty: this master's own
+  std::optional<OperatorCredential> operator_credential;  // none: no Authorization header
+  std::chrono::milliseconds operator_timeout{10000};
 };
 
 using ParameterList = std::vector<std::pair<std::string, std::string>>;
@@ -55,6 +70,14 @@ struct ParseOutcome {
 };
 
 ParseOutcome ParseModuleParameters(ModuleKind kind, const ParameterList& parameters);
+
+// The text of a Mesos credential file: JSON {"principal": ..., "secret": ...}, or one line
+// "principal secret". The credential, or why the text is not one (empty `principal`).
+struct CredentialOutcome {
+  std::optional<OperatorCredential> credential;
+  std::string error;
+};
+CredentialOutcome ParseCredential(const std::string& text);
 
 // The manifest's key/value pairs, in order.
 ParameterList FromMesos(const mesos::Parameters& parameters);

@@ -22,8 +22,10 @@ bool StartsWith(const std::string& text, const std::string& prefix) { return tex
 
 // The adapter's own names under mesos_policy/<kind>/ (metrics.cc, allocator_process, isolator_process).
 bool ShadowsAdapterName(const std::string& rest) {
-  static const std::array<const char*, 11> kTaken = {"calls", "errors", "timeouts", "unavailable", "offers", "inverse_offers",
-                                                     "rejected_offers", "batches", "resyncs", "limitations", "runtime"};
+  static const std::array<const char*, 15> kTaken = {
+      "calls", "errors", "timeouts", "unavailable", "offers", "inverse_offers", "rejected_offers", "batches",
+      "resyncs", "limitations", "runtime", "operator_calls/made", "operator_calls/succeeded",
+      "operator_calls/failed", "operator_calls/dropped"};
   if (StartsWith(rest, "runtime/")) return true;  // the supervisor's gauges
   for (const char* taken : kTaken) {
     if (rest == taken) return true;

@@ -14,7 +14,16 @@ export interface MasterOptions {
   readonly flags: readonly string[];
 }
 
+/** HTTP Basic credentials for a master started with `--authenticate_http_readwrite`. */
+export interface HttpCredential {
+  readonly principal: string;
+  readonly secret: string;
+}
+
 export class MesosMaster {
+  /** Sent with operator-API calls when set (the master's HTTP authentication is on). */
+  credential: HttpCredential | undefined;
+
   private constructor(readonly daemon: Daemon, readonly port: number) {}
 
   static async start(env: MesosEnv, options: MasterOptions): Promise<MesosMaster> {
@@ -60,16 +69,27 @@ export class MesosMaster {
     return this.json<Record<string, number>>('/metrics/snapshot');
   }
 
+  /** One v1 operator-API call (JSON), with `credential` when set. */
+  async operatorCall<T>(call: { readonly type: string }): Promise<T> {
+    const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' };
+    if (this.credential !== undefined) {
+      headers.Authorization = `Basic ${Buffer.from(`${this.credential.principal}:${this.credential.secret}`).toString('base64')}`;
+    }
+    const response = await fetch(`${this.url}/api/v1`, { method: 'POST', headers, body: JSON.stringify(call) });
+    if (!response.ok) throw new Error(`${call.type}: HTTP ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  }
+
   /** Every task the master knows (running and completed), with full resources and labels. */
   async tasks(): Promise<V1Task[]> {
-    const response = await fetch(`${this.url}/api/v1`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ type: 'GET_TASKS' }),
-    });
-    if (!response.ok) throw new Error(`GET_TASKS: HTTP ${response.status}`);
-    const body = (await response.json()) as { get_tasks: Record<string, V1Task[] | undefined> };
+    const body = await this.operatorCall<{ get_tasks: Record<string, V1Task[] | undefined> }>({ type: 'GET_TASKS' });
     return [...(body.get_tasks.tasks ?? []), ...(body.get_tasks.completed_tasks ?? [])];
+  }
+
+  /** The registered agents with their total resources (reservations and volumes included). */
+  async agents(): Promise<V1Agent[]> {
+    const body = await this.operatorCall<{ get_agents: { agents?: V1Agent[] } }>({ type: 'GET_AGENTS' });
+    return body.get_agents.agents ?? [];
   }
 
   async stop(): Promise<void> {
@@ -89,7 +109,18 @@ export interface MasterState {
 export interface V1Resource {
   readonly name: string;
   readonly scalar?: { readonly value: number };
-  readonly reservations?: ReadonlyArray<{ readonly type: string; readonly role: string }>;
+  readonly reservations?: ReadonlyArray<{
+    readonly type: string;
+    readonly role: string;
+    readonly principal?: string;
+    readonly labels?: { readonly labels?: ReadonlyArray<{ readonly key: string; readonly value?: string }> };
+  }>;
+  readonly disk?: { readonly persistence?: { readonly id: string; readonly principal?: string } };
+}
+
+export interface V1Agent {
+  readonly agent_info: { readonly id: { readonly value: string }; readonly hostname: string };
+  readonly total_resources?: readonly V1Resource[];
 }
 
 export interface V1Task {
