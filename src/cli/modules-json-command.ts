@@ -14,7 +14,8 @@ import type { CommandResult } from './resources-command.ts';
 
 export const MODULES_JSON_USAGE = `usage: mesos-policy modules-json --library=<libmesos_policy.so> --policy=<bundle.js> [--modules=allocator,hook,isolator]
        [--heap-mb=N] [--call-timeout-ms=N | --call-timeout-ms=hook:N,allocator:N,...] [--on-error=default|fail]
-       [--log-level=debug|info|warning|error] [--watch-interval-ms=N] [--reload-check-ms=N] [-o modules.json] [--flags]
+       [--log-level=debug|info|warning|error] [--watch-interval-ms=N] [--reload-check-ms=N]
+       [--operator-credential=<file>] [--operator-api-url=<url>] [--operator-timeout-ms=N] [-o modules.json] [--flags]
 
 Prints Mesos's --modules manifest (JSON, absolute paths) for the module library and a policy bundle
 built with 'mesos-policy build', and on stderr the mesos-master / mesos-agent flags that use it
@@ -22,7 +23,10 @@ built with 'mesos-policy build', and on stderr the mesos-master / mesos-agent fl
 (allocator stages, hooks, an isolator); a hook or isolator module over a bundle without one is
 refused, as Mesos would at start-up. The allocator module over a bundle without stages runs
 Mesos's DRF rules in the policy engine. --reload-check-ms=N makes each module look at the bundle
-file every N ms and reload it in place when it changed (0, the default: read at start only).`;
+file every N ms and reload it in place when it changed (0, the default: read at start only).
+--operator-credential names the credential file (Mesos's --credential format) with which the
+allocator module makes the policy's operator calls (RESERVE_RESOURCES, CREATE_VOLUMES, ...) when the
+master authenticates HTTP; --operator-api-url overrides where they go (default: the master itself).`;
 
 function integer(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -57,7 +61,7 @@ function shellWord(text: string): string {
 
 export async function modulesJsonCommand(argv: readonly string[]): Promise<CommandResult> {
   try {
-    const known = ['library', 'policy', 'modules', 'heap-mb', 'call-timeout-ms', 'on-error', 'log-level', 'watch-interval-ms', 'reload-check-ms', 'output'];
+    const known = ['library', 'policy', 'modules', 'heap-mb', 'call-timeout-ms', 'on-error', 'log-level', 'watch-interval-ms', 'reload-check-ms', 'operator-credential', 'operator-api-url', 'operator-timeout-ms', 'output'];
     const { flags, positional } = parseArgs(expandShort(argv), known, ['flags', 'help']);
     if (flags.has('help')) return { stdout: MODULES_JSON_USAGE + '\n', stderr: '', exitCode: 0 };
     if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
@@ -78,6 +82,9 @@ export async function modulesJsonCommand(argv: readonly string[]): Promise<Comma
       logLevel: logLevel as LogLevel | undefined,
       watchIntervalMs: integer('watch-interval-ms', flags.get('watch-interval-ms')),
       reloadCheckMs: integer('reload-check-ms', flags.get('reload-check-ms')),
+      operatorCredential: flags.get('operator-credential'),
+      operatorApiUrl: flags.get('operator-api-url'),
+      operatorTimeoutMs: integer('operator-timeout-ms', flags.get('operator-timeout-ms')),
     };
     // Checks the files and ranges before loading the bundle, so a typo is reported as such.
     modulesManifest({ ...options, modules: ['allocator'] });

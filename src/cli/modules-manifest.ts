@@ -37,6 +37,12 @@ export interface ModulesOptions {
   readonly watchIntervalMs?: number;
   /** How often each module looks at the bundle file and reloads it in place when it changed; 0 or absent: never. */
   readonly reloadCheckMs?: number;
+  /** Allocator only: the operator calls' credential, a file in Mesos's credential format (`{"principal","secret"}` JSON or `principal secret`). */
+  readonly operatorCredential?: string;
+  /** Allocator only: where operator calls go; default the master's own address. */
+  readonly operatorApiUrl?: string;
+  /** Allocator only: time-out of one operator-API request. */
+  readonly operatorTimeoutMs?: number;
 }
 
 export interface ModulesManifest {
@@ -89,6 +95,15 @@ export function modulesManifest(options: ModulesOptions): ModulesManifest {
   if (options.logLevel !== undefined && !LOG_LEVELS.includes(options.logLevel)) {
     throw new ModulesOptionsError(`log_level must be one of ${LOG_LEVELS.join(', ')}, got '${String(options.logLevel)}'`);
   }
+  checkRange('operator_timeout_ms', options.operatorTimeoutMs, MAX_MS);
+  const operatorCredential = options.operatorCredential === undefined ? undefined : existingFile('the operator credential file', options.operatorCredential);
+  if (options.operatorApiUrl !== undefined && !/^https?:\/\/[^/\s]+\/\S*$/.test(options.operatorApiUrl)) {
+    throw new ModulesOptionsError(`operator_api_url must be an http:// or https:// URL with a path (Mesos's: http://host:5050/api/v1), got '${options.operatorApiUrl}'`);
+  }
+  const operatorOptions = [options.operatorCredential, options.operatorApiUrl, options.operatorTimeoutMs].some((o) => o !== undefined);
+  if (operatorOptions && !options.modules.includes('allocator')) {
+    throw new ModulesOptionsError('the operator_* parameters apply to the allocator module only, which is not in the list');
+  }
   if (options.watchIntervalMs !== undefined && !options.modules.includes('isolator')) {
     throw new ModulesOptionsError('watch_interval_ms applies to the isolator module only, which is not in the list');
   }
@@ -104,6 +119,11 @@ export function modulesManifest(options: ModulesOptions): ModulesManifest {
     add('log_level', options.logLevel);
     if (kind === 'isolator') add('watch_interval_ms', options.watchIntervalMs);
     add('reload_check_ms', options.reloadCheckMs);
+    if (kind === 'allocator') {
+      add('operator_credential', operatorCredential);
+      add('operator_api_url', options.operatorApiUrl);
+      add('operator_timeout_ms', options.operatorTimeoutMs);
+    }
     return { name: MODULE_NAMES[kind], parameters };
   });
   return { libraries: [{ file: library, modules }] };

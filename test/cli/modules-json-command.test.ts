@@ -104,3 +104,24 @@ test('--reload-check-ms goes to every module; 0 (off) is accepted as the module 
   const off = modulesManifest({ library, policy: smoke, modules: ['hook'], reloadCheckMs: 0 });
   assert.deepEqual(off.libraries[0]!.modules[0]!.parameters[1], { key: 'reload_check_ms', value: '0' });
 });
+
+test('--operator-credential, --operator-api-url and --operator-timeout-ms go to the allocator module only, checked as the module checks them', async () => {
+  const credential = join(dir, 'credential.json');
+  writeFileSync(credential, '{"principal": "mesos-policy", "secret": "s3cret"}');
+  const result = await modulesJsonCommand([
+    `--library=${library}`, `--policy=${smoke}`, '--modules=allocator,hook', `--operator-credential=${relative(process.cwd(), credential)}`,
+    '--operator-api-url=http://10.0.0.1:5050/api/v1', '--operator-timeout-ms=15000',
+  ]);
+  assert.equal(result.exitCode, 0, result.stderr);
+  const [allocator, hook] = JSON.parse(result.stdout).libraries[0].modules as Array<{ parameters: Array<{ key: string; value: string }> }>;
+  const param = (m: { parameters: Array<{ key: string; value: string }> }, key: string) => m.parameters.find((p) => p.key === key)?.value;
+  assert.equal(param(allocator!, 'operator_credential'), credential, 'made absolute');
+  assert.equal(param(allocator!, 'operator_api_url'), 'http://10.0.0.1:5050/api/v1');
+  assert.equal(param(allocator!, 'operator_timeout_ms'), '15000');
+  assert.equal(hook!.parameters.some((p) => p.key.startsWith('operator_')), false);
+
+  assert.throws(() => modulesManifest({ library, policy: smoke, modules: ['allocator'], operatorCredential: join(dir, 'missing.json') }), /the operator credential file .*missing\.json does not exist/);
+  assert.throws(() => modulesManifest({ library, policy: smoke, modules: ['allocator'], operatorApiUrl: 'ftp://x/api/v1' }), /operator_api_url must be an http/);
+  assert.throws(() => modulesManifest({ library, policy: smoke, modules: ['hook'], operatorTimeoutMs: 1000 }), /allocator module only/);
+  assert.throws(() => modulesManifest({ library, policy: smoke, modules: ['allocator'], operatorTimeoutMs: 0 }), /operator_timeout_ms must be an integer/);
+});
