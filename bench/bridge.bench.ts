@@ -1,42 +1,72 @@
 /**
  * The bridge's figures (issue 4): round trips from a host thread, a 10,000-event batch, runtime
  * start, and one allocation cycle at 10k agents × 1k frameworks through the bridge against the pure
- * engine. The native parts run in build/native/bridge_latency and bridge_replay (C++ host threads,
- * libprotobuf, the embedded Node 18 runtime); the pure engine runs in this process (Node 20).
+ * engine. The native parts run in build/native/bridge_latency, bridge_replay and allocation_cycle
+ * (C++ host threads, libprotobuf, the embedded Node 18 runtime; allocation_cycle adds the Mesos
+ * allocator adapter's own work on the reply). The engine alone is timed twice: in this process
+ * (Node 20) and inside the embedded Node 18 runtime (runtime_call with
+ * bench/native/fixtures/engine-cycle.ts), so the bridge is compared with the engine in the runtime
+ * it actually runs in, and the two Node versions with each other.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build as esbuild } from 'esbuild';
 import protobuf from 'protobufjs/minimal.js';
-import { AllocatorEngine, DEFAULT_MIN_ALLOCATABLE_RESOURCES, parseMinAllocatableResources } from '../src/allocator/index.ts';
-import { parseResources, type Range, type Resources } from '../src/resources/index.ts';
+import { DEFAULT_MIN_ALLOCATABLE_RESOURCES, parseMinAllocatableResources } from '../src/allocator/index.ts';
+import { parseResources, type Resources } from '../src/resources/index.ts';
 import { buildPolicyBundle } from '../src/runtime/bundle.ts';
 import { decodeResponse, encodeRequest, toWire } from '../src/runtime/requests.ts';
 import { resourcesFromWire } from '../src/runtime/codec/index.ts';
 import type { wire } from '../src/runtime/protocol.ts';
 import { serve } from '../src/runtime/serve.ts';
 import { nativeBinary } from '../test/native/build-dir.ts';
+import { AGENT_CAPABILITIES, DECLINE, declineOffersEngine as engineCycles, sixteenPorts, TOTAL, USED } from './native/fixtures/decline-offers.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const build = nativeBinary;
+
+/** One allocate call as the Mesos allocator adapter pays for it (allocation_cycle), medians in ms. */
+export interface AdapterCycle {
+  readonly totalMs: number;
+  /** Request serialized, answered by the runtime (protobufjs decode, engine, encode), transport. */
+  readonly runtimeMs: number;
+  /** The Response parsed by libprotobuf. */
+  readonly parseMs: number;
+  /** native/mesos/allocation.cc's DecodeAllocation (checks, conversion to mesos::Resources, regrouping). */
+  readonly decodeMs: number;
+  /** AllocatorMirror::offered for each offer (the adapter's record for a resync). */
+  readonly mirrorMs: number;
+  /** Parse, decode and mirror again on the same replies with every offer's resources inline (no sharing). */
+  readonly inlineParseMs: number;
+  readonly inlineDecodeMs: number;
+  readonly inlineMirrorMs: number;
+}
 
 export interface BridgeFigures {
   readonly latency: Readonly<Record<string, number>>;
   readonly batchMs: number;
   readonly batchEvents: number;
-  readonly cycle: { readonly agents: number; readonly frameworks: number; readonly engineMs: number; readonly inProcessMs: number; readonly bridgeMs: number; readonly offers: number };
+  readonly cycle: {
+    readonly agents: number;
+    readonly frameworks: number;
+    /** The engine alone, in this process (Node 20). */
+    readonly engineMs: number;
+    /** The engine alone inside the embedded runtime (Node 18), the same code. */
+    readonly engineEmbeddedMs: number;
+    readonly inProcessMs: number;
+    /** bridge_replay: request serialized, runtime, Response parsed. */
+    readonly bridgeMs: number;
+    /** allocation_cycle, when built (-DMESOS_ROOT). */
+    readonly adapter: AdapterCycle | undefined;
+    readonly offers: number;
+    readonly replyBytes: number;
+  };
 }
 
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-const AGENT_CAPABILITIES = ['MULTI_ROLE', 'HIERARCHICAL_ROLE', 'RESERVATION_REFINEMENT'] as const;
-const DECLINE = { refuseSeconds: 2147483647 };
-const TOTAL = 'cpus:24;mem:4096;disk:4096;ports:[31000-32000]';
-
-function sixteenPorts(): Range[] {
-  return Array.from({ length: 16 }, (_, i) => ({ begin: 31000 + i * 62, end: 31000 + i * 62 }));
-}
 
 /** Length-delimited, as bridge_replay reads them. */
 function delimited(messages: readonly Uint8Array[]): Uint8Array {
@@ -53,18 +83,22 @@ function run(binary: string, args: string[]): string {
 }
 
 /** Mesos's DeclineOffers shape (bench/allocator.bench.ts) as requests; the in-process runtime answers them so the declines follow its offers. */
-export function declineOffersRequests(agents: number, frameworks: number, rounds: number): { requests: Uint8Array[]; inProcessMs: number[]; offers: number } {
+export function declineOffersRequests(agents: number, frameworks: number, rounds: number): { requests: Uint8Array[]; inProcessMs: number[]; offers: number; replyBytes: number } {
   const bundle = serve({});
   const requests: Uint8Array[] = [];
   const inProcessMs: number[] = [];
   let offers = 0;
+  let replyBytes = 0;
   const send = (now: number, allocator: wire.IAllocatorCall | undefined, batch?: wire.IAllocatorCall[]): wire.IResponse => {
     const bytes = encodeRequest(batch === undefined ? { nowMs: now, allocator: allocator! } : { nowMs: now, allocatorBatch: { calls: batch } });
     requests.push(bytes);
     const start = process.hrtime.bigint();
     const answer = bundle.handle('bench', bytes) as Uint8Array;
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (allocator?.allocate) inProcessMs.push(ms);
+    if (allocator?.allocate) {
+      inProcessMs.push(ms);
+      replyBytes = answer.length;
+    }
     return decodeResponse(answer);
   };
   let now = 0;
@@ -76,7 +110,7 @@ export function declineOffersRequests(agents: number, frameworks: number, rounds
   });
   send(now, undefined, Array.from({ length: frameworks }, (_, i) => ({ addFramework: { frameworkId: `framework${i}`, frameworkInfo: toWire.frameworkInfo({ roles: ['*'], capabilities: ['MULTI_ROLE'] }), active: true } })));
   const total = toWire.resources(TOTAL);
-  const used: Resources = parseResources('cpus:16;mem:2014;disk:1024').plus([{ name: 'ports', ranges: sixteenPorts() }]).allocate('*');
+  const used: Resources = parseResources(USED).plus([{ name: 'ports', ranges: sixteenPorts() }]).allocate('*');
   const usedWire = toWire.resources(used);
   send(now, undefined, Array.from({ length: agents }, (_, i) => ({
     addAgent: { agentId: `agent${i}`, agentInfo: toWire.agentInfo({ hostname: `host${i}` }), capabilities: toWire.agentCapabilities(AGENT_CAPABILITIES), total, used: [{ id: `framework${i % frameworks}`, resources: usedWire }] },
@@ -91,28 +125,19 @@ export function declineOffersRequests(agents: number, frameworks: number, rounds
     last = send(now, { allocate: { force: true } });
     offers += last.allocator?.allocation?.offers?.length ?? 0;
   }
-  return { requests, inProcessMs, offers };
+  return { requests, inProcessMs, offers, replyBytes };
 }
 
-/** The same calls on the engine directly (what bench/allocator.bench.ts times). */
+/** The same calls on the engine directly (what bench/allocator.bench.ts times), in this process. */
 export function declineOffersEngine(agents: number, frameworks: number, rounds: number): number[] {
-  const clock = { now: 0 };
-  const engine = new AllocatorEngine();
-  engine.initialize({ clock: () => clock.now, seed: 1 });
-  for (let i = 0; i < frameworks; i++) engine.addFramework(`framework${i}`, { roles: ['*'], capabilities: ['MULTI_ROLE'] }, new Map(), true);
-  const total = parseResources(TOTAL);
-  const used = parseResources('cpus:16;mem:2014;disk:1024').plus([{ name: 'ports', ranges: sixteenPorts() }]).allocate('*');
-  for (let i = 0; i < agents; i++) engine.addAgent(`agent${i}`, { hostname: `host${i}` }, AGENT_CAPABILITIES, undefined, total, new Map([[`framework${i % frameworks}`, used]]));
-  let last = engine.allocate(clock.now);
-  const ms: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    for (const [f, byRole] of last.offers) for (const byAgent of byRole.values()) for (const [a, r] of byAgent) engine.recoverResources(f, a, r, DECLINE);
-    clock.now += 1000;
-    const start = process.hrtime.bigint();
-    last = engine.allocate(clock.now);
-    ms.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return ms;
+  return engineCycles(agents, frameworks, rounds, () => Number(process.hrtime.bigint()) / 1e6);
+}
+
+/** The same, inside the embedded Node 18 runtime: engine-cycle.ts bundled, run by runtime_call. */
+async function declineOffersEmbedded(agents: number, frameworks: number, rounds: number, dir: string): Promise<number[]> {
+  const bundle = join(dir, 'engine-cycle.js');
+  await esbuild({ entryPoints: [join(root, 'bench', 'native', 'fixtures', 'engine-cycle.ts')], bundle: true, format: 'cjs', platform: 'node', target: 'node18', outfile: bundle, logLevel: 'silent' });
+  return run(build('runtime_call'), [bundle, 'decline-offers', `${agents} ${frameworks} ${rounds}`]).trim().split(' ').map(Number);
 }
 
 export async function runBridgeBench(options: { agents?: number; frameworks?: number; rounds?: number; calls?: number } = {}): Promise<BridgeFigures> {
@@ -144,10 +169,12 @@ export async function runBridgeBench(options: { agents?: number; frameworks?: nu
     const allocates = timings(bundle, stream.requests, dir).filter((t) => t.call === 'allocator').map((t) => t.us / 1000);
     // The timed rounds are the allocate calls after the first (the setup's own cycle), as in the engine run.
     const bridgeMs = median(allocates.slice(-rounds));
+    const adapter = existsSync(build('allocation_cycle')) ? adapterCycle(bundle, stream.requests, dir, rounds) : undefined;
     const engineMs = median(declineOffersEngine(agents, frameworks, rounds));
+    const engineEmbeddedMs = median(await declineOffersEmbedded(agents, frameworks, rounds, dir));
     return {
       latency, batchMs, batchEvents,
-      cycle: { agents, frameworks, engineMs, inProcessMs: median(stream.inProcessMs.slice(-rounds)), bridgeMs, offers: Math.round(stream.offers / rounds) },
+      cycle: { agents, frameworks, engineMs, engineEmbeddedMs, inProcessMs: median(stream.inProcessMs.slice(-rounds)), bridgeMs, adapter, offers: Math.round(stream.offers / rounds), replyBytes: stream.replyBytes },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -167,17 +194,37 @@ function timings(bundle: string, requests: readonly Uint8Array[], dir: string): 
   });
 }
 
+/** Replays requests through allocation_cycle; medians of the last `rounds` allocate calls. */
+function adapterCycle(bundle: string, requests: readonly Uint8Array[], dir: string, rounds: number): AdapterCycle {
+  const input = join(dir, 'requests.bin');
+  const times = join(dir, 'adapter-timings.txt');
+  writeFileSync(input, delimited(requests));
+  run(build('allocation_cycle'), [bundle, input, times, '--compare-inline']);
+  const allocates = readFileSync(times, 'utf8').trim().split('\n').map((line) => line.split(' ')).filter(([call]) => call === 'allocator').slice(-rounds);
+  const column = (i: number): number => median(allocates.map((fields) => Number(fields[i]) / 1000));
+  return { totalMs: column(1), runtimeMs: column(2), parseMs: column(3), decodeMs: column(4), mirrorMs: column(5), inlineParseMs: column(6), inlineDecodeMs: column(7), inlineMirrorMs: column(8) };
+}
+
+const percent = (x: number, base: number): string => `${x >= base ? '+' : ''}${(((x - base) / base) * 100).toFixed(0)}%`;
+
 export function formatBridgeFigures(f: BridgeFigures): string {
   const l = f.latency;
   const c = f.cycle;
-  const overhead = ((c.bridgeMs - c.engineMs) / c.engineMs) * 100;
+  const a = c.adapter;
+  const host = a === undefined
+    ? `through the bridge (bridge_replay; no allocation_cycle: configure with -DMESOS_ROOT) ${c.bridgeMs.toFixed(0)} ms → ${percent(c.bridgeMs, c.engineEmbeddedMs)} over the engine in the same runtime (goal ≤ 10%)`
+    : `through the bridge and the Mesos adapter ${a.totalMs.toFixed(0)} ms (runtime call ${a.runtimeMs.toFixed(1)}, libprotobuf parse ${a.parseMs.toFixed(1)}, DecodeAllocation ${a.decodeMs.toFixed(1)}, mirror ${a.mirrorMs.toFixed(1)}) → ${percent(a.totalMs, c.engineEmbeddedMs)} over the engine in the same runtime (goal ≤ 10%); bridge_replay ${c.bridgeMs.toFixed(0)} ms`;
   return [
     `  empty round trip (transport only), p50 / p99         ${l.empty_p50_us?.toFixed(1)} / ${l.empty_p99_us?.toFixed(1)} µs   (goal p99 ≤ 50 µs)`,
     `  hook call, ${l.hook_request_bytes} B TaskInfo (C++ ⇄ protobufjs ⇄ policy), p50 / p99   ${l.hook_p50_us?.toFixed(1)} / ${l.hook_p99_us?.toFixed(1)} µs   (goal p99 ≤ 150 µs)`,
     `  4 host threads, empty calls                          ${Math.round(l.four_threads_calls_per_s ?? 0).toLocaleString('en-US')} calls/s`,
     `  runtime start with the policy bundle, median / max   ${l.start_ms_median?.toFixed(0)} / ${l.start_ms_max?.toFixed(0)} ms   (goal ≤ 300 ms)`,
     `  batch of ${f.batchEvents.toLocaleString('en-US')} addAgent events                    ${f.batchMs.toFixed(1)} ms  (${Math.round(f.batchEvents / (f.batchMs / 1000)).toLocaleString('en-US')} events/s)`,
-    `  allocation cycle ${c.agents}×${c.frameworks} (DeclineOffers, ~${c.offers} offers/cycle): engine ${c.engineMs.toFixed(0)} ms, serve() in process ${c.inProcessMs.toFixed(0)} ms, through the bridge ${c.bridgeMs.toFixed(0)} ms → +${overhead.toFixed(0)}% (goal ≤ 10%)`,
+    `  allocation cycle ${c.agents}×${c.frameworks} (DeclineOffers, ~${c.offers} offers/cycle, reply ${(c.replyBytes / 1024).toFixed(0)} KB):`,
+    `    engine in process (Node 20) ${c.engineMs.toFixed(0)} ms; serve() in process ${c.inProcessMs.toFixed(0)} ms (${percent(c.inProcessMs, c.engineMs)})`,
+    `    engine in the embedded runtime (Node 18) ${c.engineEmbeddedMs.toFixed(0)} ms (${percent(c.engineEmbeddedMs, c.engineMs)} against Node 20)`,
+    `    ${host}`,
+    ...(a === undefined ? [] : [`    the same replies with every offer's resources inline (no shared lists): parse ${a.inlineParseMs.toFixed(1)} ms, DecodeAllocation ${a.inlineDecodeMs.toFixed(1)} ms, mirror ${a.inlineMirrorMs.toFixed(1)} ms`]),
   ].join('\n');
 }
 

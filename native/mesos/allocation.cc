@@ -2,47 +2,136 @@
 
 #include <glog/logging.h>
 
+#include <string>
+#include <vector>
+
 #include "convert.h"
 
 namespace mesos_policy::adapter {
 namespace {
 
-// Why the entry cannot be offered as it is, or "".
-std::string Malformed(const protocol::OfferEntry& entry) {
-  if (entry.framework_id().empty() || entry.agent_id().empty() || entry.role().empty()) {
-    return "an offer without framework, agent or role";
-  }
-  for (const protocol::Resource& resource : entry.resources()) {
-    if (resource.allocation_info().role() != entry.role()) {
+using ResourceList = google::protobuf::RepeatedPtrField<protocol::Resource>;
+
+// Why resources offered to `role` cannot be, or "": every one must carry the offer's role.
+std::string WrongRole(const ResourceList& resources, const std::string& role) {
+  for (const protocol::Resource& resource : resources) {
+    if (resource.allocation_info().role() != role) {
       return "resource '" + resource.name() + "' carries allocation role '" + resource.allocation_info().role() +
-             "', not the offer's role '" + entry.role() + "'";
+             "', not the offer's role '" + role + "'";
     }
   }
   return {};
 }
 
+// One Allocation.shared_resources list, checked and converted when an offer first names it.
+struct SharedList {
+  const ResourceList* resources = nullptr;
+  bool checked = false;
+  std::string role;        // of its first resource: the offers naming it must be to that role
+  std::string wrongRole;   // why not every resource carries `role`, or ""
+  Try<mesos::Resources> converted = mesos::Resources();
+};
+
+class SharedLists {
+ public:
+  explicit SharedLists(const protocol::Allocation& allocation) : lists_(allocation.shared_resources_size()) {
+    for (int i = 0; i < allocation.shared_resources_size(); i++) lists_[i].resources = &allocation.shared_resources(i).resources();
+  }
+
+  // The list `entry` names (1-based), or nullptr with `why` set when there is no such list.
+  SharedList* named(const protocol::OfferEntry& entry, std::string* why) {
+    const uint32_t index = entry.shared_resources();
+    if (index > lists_.size()) {
+      *why = "the offer names shared resource list " + std::to_string(index) + ", but the allocation holds " +
+             std::to_string(lists_.size());
+      return nullptr;
+    }
+    SharedList& list = lists_[index - 1];
+    if (!list.checked) {
+      list.checked = true;
+      if (!list.resources->empty()) list.role = list.resources->Get(0).allocation_info().role();
+      list.wrongRole = WrongRole(*list.resources, list.role);
+      if (list.wrongRole.empty()) list.converted = FromProtocol(*list.resources);
+    }
+    return &list;
+  }
+
+ private:
+  std::vector<SharedList> lists_;
+};
+
 }  // namespace
 
 DecodedAllocation DecodeAllocation(const protocol::Allocation& allocation, const AllocatorMirror& mirror) {
   DecodedAllocation out;
+  SharedLists shared(allocation);
+  // The entry as the engine offered it (a shared list copied in), for giving it back.
+  auto reject = [&out](const protocol::OfferEntry& entry, const SharedList* list, std::string why, bool constraints) {
+    out.rejected.push_back({entry, std::move(why), constraints});
+    if (list != nullptr) {
+      *out.rejected.back().entry.mutable_resources() = *list->resources;
+      out.rejected.back().entry.clear_shared_resources();
+    }
+  };
+  mesos::FrameworkID frameworkId;
+  std::string role;
+  hashmap<mesos::SlaveID, mesos::Resources>* byAgent = nullptr;  // out.offers[frameworkId][role]
   for (const protocol::OfferEntry& entry : allocation.offers()) {
-    if (std::string why = Malformed(entry); !why.empty()) {
-      out.rejected.push_back({entry, why, false});
+    if (entry.framework_id().empty() || entry.agent_id().empty() || entry.role().empty()) {
+      out.rejected.push_back({entry, "an offer without framework, agent or role", false});
       continue;
     }
-    Try<mesos::Resources> resources = FromProtocol(entry.resources());
+    const SharedList* list = nullptr;
+    Try<mesos::Resources> own = mesos::Resources();
+    if (entry.shared_resources() != 0) {
+      std::string why;
+      list = shared.named(entry, &why);
+      if (list == nullptr) {
+        out.rejected.push_back({entry, why, false, true});
+        continue;
+      }
+      if (!entry.resources().empty()) {
+        out.rejected.push_back({entry, "the offer names a shared resource list and lists resources of its own", false, true});
+        continue;
+      }
+      if (std::string why = list->role == entry.role() ? list->wrongRole : WrongRole(*list->resources, entry.role());
+          !why.empty()) {
+        reject(entry, list, why, false);
+        continue;
+      }
+    } else {
+      if (std::string why = WrongRole(entry.resources(), entry.role()); !why.empty()) {
+        reject(entry, nullptr, why, false);
+        continue;
+      }
+      own = FromProtocol(entry.resources());
+    }
+    const Try<mesos::Resources>& resources = list != nullptr ? list->converted : own;
     if (resources.isError()) {
-      out.rejected.push_back({entry, resources.error(), false});
+      reject(entry, list, resources.error(), false);
       continue;
     }
-    const mesos::FrameworkID frameworkId = FrameworkIdOf(entry.framework_id());
+    // The engine lists a framework's entries together, role by role: its id and map are found once.
+    if (byAgent == nullptr || entry.framework_id() != frameworkId.value() || entry.role() != role) {
+      frameworkId = FrameworkIdOf(entry.framework_id());
+      role = entry.role();
+      byAgent = nullptr;
+    }
     const mesos::SlaveID agentId = AgentIdOf(entry.agent_id());
     if (mirror.excluded(frameworkId, entry.role(), agentId)) {
-      out.rejected.push_back({entry, "the framework's offer constraints exclude this agent for the role", true});
+      reject(entry, list, "the framework's offer constraints exclude this agent for the role", true);
       continue;
     }
     if (resources->empty()) continue;
-    out.offers[frameworkId][entry.role()][agentId] += resources.get();
+    if (byAgent == nullptr) byAgent = &out.offers[frameworkId][role];
+    // A copy of a shared list shares its resources (mesos::Resources holds them by shared pointer);
+    // adding to an empty slot would re-add them one by one.
+    mesos::Resources& offered = (*byAgent)[agentId];
+    if (offered.empty()) {
+      offered = resources.get();
+    } else {
+      offered += resources.get();
+    }
     out.offerEntries++;
   }
   for (const protocol::InverseOfferEntry& entry : allocation.inverse_offers()) {

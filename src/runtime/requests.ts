@@ -7,7 +7,7 @@
 import protobuf from 'protobufjs/minimal.js';
 import { parseAttributes, parseResources, type Attribute, type Resources } from '../resources/index.ts';
 import {
-  agentCapabilitiesToWire, agentInfoToWire, attributesToWire, conversionToWire, domainToWire, filtersToWire, frameworkInfoToWire, inverseOfferStatusToWire,
+  agentCapabilitiesToWire, agentInfoToWire, attributesToWire, conversionToWire, domainToWire, expandSharedResources, filtersToWire, frameworkInfoToWire, inverseOfferStatusToWire,
   offerConstraintsToWire, operationToWire, quotaConfigToWire, resourcesToWire, unavailabilityToWire, weightsToWire,
 } from './codec/index.ts';
 import { protocol, PROTOCOL_VERSION, type wire } from './protocol.ts';
@@ -34,8 +34,20 @@ export function decodeRequest(bytes: Uint8Array): Decoded<wire.Request> {
   return protocol.Request.decode(bytes) as Decoded<wire.Request>;
 }
 
+/**
+ * A Response's allocations with every offer's resources in the offer (shared lists expanded:
+ * codec/allocation.ts), as a reader of offers wants them; `shared_resources` is kept, so a reader
+ * can still see what was shared. Throws a CodecError on a reference to no list.
+ */
+function withOffersExpanded(response: Decoded<wire.Response>): Decoded<wire.Response> {
+  if (response.allocator?.allocation) expandSharedResources(response.allocator.allocation);
+  for (const reply of response.allocatorBatch?.replies ?? []) if (reply.allocation) expandSharedResources(reply.allocation);
+  return response;
+}
+
+/** A Response, its offers' shared resource lists expanded (withOffersExpanded). */
 export function decodeResponse(bytes: Uint8Array): Decoded<wire.Response> {
-  return protocol.Response.decode(bytes) as Decoded<wire.Response>;
+  return withOffersExpanded(protocol.Response.decode(bytes) as Decoded<wire.Response>);
 }
 
 export function encodeResponse(response: wire.IResponse): Uint8Array {
@@ -60,9 +72,9 @@ export function decodeRequestStream(bytes: Uint8Array): Decoded<wire.Request>[] 
   return decodeStream(bytes, (reader, length) => protocol.Request.decode(reader, length) as Decoded<wire.Request>);
 }
 
-/** Length-delimited Responses (bridge_replay's replies file). */
+/** Length-delimited Responses (bridge_replay's replies file), shared resource lists expanded. */
 export function decodeResponseStream(bytes: Uint8Array): Decoded<wire.Response>[] {
-  return decodeStream(bytes, (reader, length) => protocol.Response.decode(reader, length) as Decoded<wire.Response>);
+  return decodeStream(bytes, (reader, length) => withOffersExpanded(protocol.Response.decode(reader, length) as Decoded<wire.Response>));
 }
 
 /** The Hello a host sends first. */

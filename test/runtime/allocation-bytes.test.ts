@@ -1,20 +1,28 @@
 // The hot-path encoder of allocation replies gives the same message as protobufjs encoding the
-// plain-object form, for any offers; and the little writer under it writes valid protobuf.
+// plain-object form, for any offers, once shared resource lists are expanded; lists several offers
+// carry are sent once; a bad reference is rejected; the little writer under it writes valid protobuf.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import protobuf from 'protobufjs/minimal.js';
 import type { CycleResult } from '../../src/allocator/index.ts';
-import type { Resources } from '../../src/resources/index.ts';
-import { allocationToWire, encodeAllocation } from '../../src/runtime/codec/index.ts';
+import { parseResources, type Resources } from '../../src/resources/index.ts';
+import { allocationToWire, CodecError, encodeAllocation, expandSharedResources, offerResources } from '../../src/runtime/codec/index.ts';
 import { varintSize, WireWriter } from '../../src/runtime/codec/wire-writer.ts';
-import { protocol } from '../../src/runtime/protocol.ts';
+import { protocol, type wire } from '../../src/runtime/protocol.ts';
+import { decodeResponse, decodeResponseStream, type Decoded } from '../../src/runtime/requests.ts';
+import { encodeResponse } from '../../src/runtime/response-bytes.ts';
 import { resources as arbitraryResources } from './fixtures/arbitraries.ts';
 
 const id = fc.oneof(fc.constantFrom('f1', 'agent-7', 'róle', '*', 'a/b'), fc.string({ minLength: 1, maxLength: 12 }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 4 }));
 
+// Some offers carry lists that others carry too (the same object or equal ones), so some are shared.
+const offered = fc.oneof(arbitraryResources, fc.constantFrom('cpus:1;mem:32', 'cpus:2;ports:[1-3]').map(parseResources), fc.constant(parseResources('cpus:3')));
+const roleIds = fc.oneof(id, fc.constantFrom('r', '*'));
+
 const cycle: fc.Arbitrary<CycleResult> = fc
   .record({
-    offers: fc.array(fc.tuple(id, id, id, arbitraryResources), { maxLength: 6 }),
+    offers: fc.array(fc.tuple(id, roleIds, id, offered), { maxLength: 6 }),
     inverse: fc.array(fc.tuple(id, id, fc.integer({ min: 0, max: 2e12 }), fc.option(fc.integer({ min: 0, max: 1e9 }), { nil: undefined })), { maxLength: 2 }),
     candidates: fc.nat(20000),
   })
@@ -32,26 +40,106 @@ const cycle: fc.Arbitrary<CycleResult> = fc
     for (const [framework, agent, start, durationMs] of inverse) {
       inverseOffers.set(framework, new Map([[agent, durationMs === undefined ? { start } : { start, durationMs }]]));
     }
-    return { offers: byFramework, inverseOffers, candidates, periodic: true };
+    return { offers: byFramework, inverseOffers, candidates, periodic: true, operatorCalls: [] };
   });
 
-test('property: encodeAllocation decodes to what protobufjs makes of allocationToWire', () => {
+/** Offers in cycle order: framework → role → agent → resources. */
+function cycleOf(...offers: Array<[string, string, string, Resources]>): CycleResult {
+  const byFramework = new Map<string, Map<string, Map<string, Resources>>>();
+  for (const [framework, role, agent, r] of offers) {
+    if (!byFramework.has(framework)) byFramework.set(framework, new Map());
+    const byRole = byFramework.get(framework)!;
+    if (!byRole.has(role)) byRole.set(role, new Map());
+    byRole.get(role)!.set(agent, r);
+  }
+  return { offers: byFramework, inverseOffers: new Map(), candidates: offers.length, periodic: true, operatorCalls: [] };
+}
+
+const decode = (bytes: Uint8Array) => protocol.Allocation.decode(bytes) as Decoded<wire.Allocation>;
+
+test('property: encodeAllocation, shared lists expanded, decodes to what protobufjs makes of allocationToWire', () => {
+  let sharing = 0;
   fc.assert(
     fc.property(fc.array(cycle, { maxLength: 3 }), (cycles) => {
-      const fast = protocol.Allocation.decode(encodeAllocation(cycles));
-      const reference = protocol.Allocation.decode(protocol.Allocation.encode(allocationToWire(cycles)).finish());
+      const fast = decode(encodeAllocation(cycles));
+      const reference = decode(protocol.Allocation.encode(allocationToWire(cycles)).finish());
+      // Every list is either inline in one offer or shared by several.
+      const uses = new Map<number, number>();
+      for (const entry of fast.offers) if (entry.sharedResources > 0) uses.set(entry.sharedResources, (uses.get(entry.sharedResources) ?? 0) + 1);
+      assert.equal(uses.size, fast.sharedResources.length, 'every shared list is named');
+      for (const [index, n] of uses) assert.ok(n > 1, `shared list ${index} is named by ${n} offers`);
+      assert.deepEqual(fast.offers.map((entry) => offerResources(fast, entry)), reference.offers.map((entry) => entry.resources));
+      if (fast.sharedResources.length > 0) sharing++;
+      expandSharedResources(fast);
+      fast.sharedResources = [];
       assert.deepEqual(fast, reference);
     }),
     { numRuns: 300 },
   );
+  assert.ok(sharing > 10, `only ${sharing} runs shared a list`);
+});
+
+test('a list that several offers carry is sent once; a unique list stays inline', () => {
+  const alike = parseResources('cpus:8;mem:2082;disk:3072;ports:[31001-31061]');
+  // Agents alike: distinct Resources objects with the same content, as the engine keeps them.
+  const a1 = alike.plus(parseResources('')).allocate('*');
+  const a2 = parseResources('cpus:8;mem:2082;disk:3072;ports:[31001-31061]').allocate('*');
+  assert.notEqual(a1, a2);
+  const unique = parseResources('cpus:1;mem:10').allocate('*');
+  const web = alike.allocate('web');
+  const cycles = [cycleOf(['f1', '*', 'a1', a1], ['f2', '*', 'a2', a2], ['f2', '*', 'a3', unique], ['f3', 'web', 'a4', web]), cycleOf(['f4', '*', 'a1', a1])];
+  for (let round = 0; round < 2; round++) {
+    const bytes = encodeAllocation(cycles);
+    const allocation = decode(bytes);
+    assert.deepEqual(allocation.offers.map((e) => [e.agentId, e.sharedResources, e.resources.length]), [['a1', 1, 0], ['a2', 1, 0], ['a3', 0, 2], ['a4', 0, 4], ['a1', 1, 0]], `round ${round}`);
+    assert.equal(allocation.sharedResources.length, 1, 'one shared list');
+    const reference = decode(protocol.Allocation.encode(allocationToWire(cycles)).finish());
+    assert.deepEqual(allocation.sharedResources[0]!.resources, reference.offers[0]!.resources, 'the shared list holds the offer\'s resources, tagged with its role');
+    assert.ok(bytes.length < protocol.Allocation.encode(allocationToWire(cycles)).finish().length, 'smaller than listing every offer');
+  }
+  // The same content offered to another role is another list: the role is part of every resource.
+  const other = decode(encodeAllocation([cycleOf(['f1', '*', 'a1', a1], ['f2', 'web', 'a2', web], ['f3', 'web', 'a3', alike.allocate('web')])]));
+  assert.deepEqual(other.offers.map((e) => e.sharedResources), [0, 1, 1]);
+  assert.equal(other.sharedResources[0]!.resources[0]!.allocationInfo!.role, 'web');
+});
+
+test('a bad shared-list reference is rejected by the decoder, which then changes nothing', () => {
+  const list = { resources: [{ name: 'cpus', type: protocol.Value.Type.SCALAR, scalar: { value: 1 }, allocationInfo: { role: 'r' } }] };
+  for (const [entry, why] of [
+    [{ frameworkId: 'f', role: 'r', agentId: 'a', sharedResources: 2 }, /names shared list 2, but the allocation has 1/],
+    [{ frameworkId: 'f', role: 'r', agentId: 'a', sharedResources: 1, resources: list.resources }, /resources of its own/],
+  ] as const) {
+    const allocation = decode(protocol.Allocation.encode({ offers: [{ frameworkId: 'g', role: 'r', agentId: 'b', sharedResources: 1 }, entry], sharedResources: [list] }).finish());
+    const before = JSON.stringify(allocation);
+    assert.throws(() => offerResources(allocation, allocation.offers[1]!), (e: unknown) => e instanceof CodecError && why.test(e.message) && e.message.includes("agent 'a'"));
+    assert.throws(() => expandSharedResources(allocation), CodecError);
+    assert.equal(JSON.stringify(allocation), before, 'nothing expanded');
+  }
+  const good = decode(protocol.Allocation.encode({ offers: [{ frameworkId: 'g', role: 'r', agentId: 'b', sharedResources: 1 }], sharedResources: [list] }).finish());
+  assert.equal(expandSharedResources(good).offers[0]!.resources[0]!.scalar!.value, 1);
+});
+
+test('decodeResponse gives every offer its resources; a bad reference fails the decode', () => {
+  const a = parseResources('cpus:2;mem:64').allocate('r');
+  const cycles = [cycleOf(['f1', 'r', 'a1', a], ['f2', 'r', 'a2', parseResources('cpus:2;mem:64').allocate('r')])];
+  const reference = decode(protocol.Allocation.encode(allocationToWire(cycles)).finish());
+  const response = decodeResponse(encodeResponse({ allocator: { allocationBytes: encodeAllocation(cycles) } }));
+  const allocation = response.allocator!.allocation!;
+  assert.equal(allocation.sharedResources.length, 1, 'what was shared is still visible');
+  assert.deepEqual(allocation.offers.map((e) => e.resources), reference.offers.map((e) => e.resources));
+  assert.ok(allocation.offers.every((e) => e.sharedResources === 0));
+  const batch = protocol.Response.encode({ allocatorBatch: { replies: [{ done: {} }, { allocation: { offers: [{ frameworkId: 'f', role: 'r', agentId: 'a', sharedResources: 1 }] } }] } }).finish();
+  assert.throws(() => decodeResponse(batch), (e: unknown) => e instanceof CodecError && /shared list 1, but the allocation has 0/.test(e.message));
+  const stream = protobuf.Writer.create().bytes(encodeResponse({ allocator: { allocationBytes: encodeAllocation(cycles) } })).finish();
+  assert.deepEqual(decodeResponseStream(stream)[0]!.allocator!.allocation!.offers.map((e) => e.resources), reference.offers.map((e) => e.resources));
 });
 
 test('the identity cache follows the role an entry asks for', () => {
   const [c] = fc.sample(cycle.filter((x) => x.offers.size > 0), { numRuns: 1, seed: 3 });
-  const first = protocol.Allocation.decode(encodeAllocation([c!]));
-  const again = protocol.Allocation.decode(encodeAllocation([c!]));
+  const first = decode(encodeAllocation([c!]));
+  const again = decode(encodeAllocation([c!]));
   assert.deepEqual(again, first, 'cached identities give the same bytes');
-  for (const entry of first.offers) for (const r of entry.resources ?? []) assert.equal(r.allocationInfo?.role, entry.role);
+  for (const entry of first.offers) for (const r of offerResources(first, entry)) assert.equal(r.allocationInfo?.role, entry.role);
 });
 
 test('WireWriter: varints at every size boundary, up to 2^53', () => {

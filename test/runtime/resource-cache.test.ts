@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { CycleResult } from '../../src/allocator/index.ts';
 import { parseResources, type Resources } from '../../src/resources/index.ts';
-import { allocationToWire, encodeAllocation, resourceItemsFromWire, resourcesFromWire, resourcesToWire } from '../../src/runtime/codec/index.ts';
+import { allocationToWire, encodeAllocation, expandSharedResources, resourceItemsFromWire, resourcesFromWire, resourcesToWire } from '../../src/runtime/codec/index.ts';
 import { CAPACITY, Generations, installResourceDecodeCache, resourceDecodeCache } from '../../src/runtime/codec/resource-cache.ts';
 import { KEPT_CYCLES, OfferMemo } from '../../src/runtime/offer-memo.ts';
 import { protocol, type wire } from '../../src/runtime/protocol.ts';
@@ -27,6 +27,7 @@ const cycleOf = (framework: string, role: string, agent: string, offered: Resour
   inverseOffers: new Map(),
   candidates: 1,
   periodic: true,
+  operatorCalls: [],
 });
 
 test('byte-identical resources decode to the same messages and the same items', () => {
@@ -129,17 +130,23 @@ test('encodeAllocation twice (cached offers) and the in-place Response give what
   const offered = parseResources('cpus:4;mem:512;ports:[31000-31005];disk(prod):5').allocate('r');
   const cycles = [cycleOf('f', 'r', 'a', offered), cycleOf('g', 'r', 'b', offered)];
   const expected = protocol.Allocation.decode(protocol.Allocation.encode(allocationToWire(cycles)).finish());
+  // Both offers name one shared list (protocol 2): compared with every offer's resources in place.
+  const expanded = (allocation: wire.IAllocation | null | undefined): wire.IAllocation => {
+    assert.equal(allocation?.sharedResources?.length, 1, 'the offers share one list');
+    expandSharedResources(allocation!).sharedResources = [];
+    return allocation!;
+  };
   for (let i = 0; i < 2; i++) {
     const bytes = encodeAllocation(cycles);
-    assert.deepEqual(protocol.Allocation.decode(bytes), expected);
+    assert.deepEqual(expanded(protocol.Allocation.decode(bytes)), expected);
     const response = protocol.Response.decode(encodeResponse({ allocator: { allocationBytes: bytes, nextCycleAtMs: 1234.5 } }));
     assert.equal(response.allocator?.nextCycleAtMs, 1234.5);
-    assert.deepEqual(response.allocator!.allocation, expected);
+    assert.deepEqual(expanded(response.allocator!.allocation), expected);
     // The headroom is used once: a second Response of the same bytes is built by copying.
     const again = protocol.Response.decode(encodeResponse({ allocator: { allocationBytes: bytes } }));
-    assert.deepEqual(again.allocator!.allocation, expected);
+    assert.deepEqual(expanded(again.allocator!.allocation), expected);
     assert.equal(again.allocator?.nextCycleAtMs, 0);
     // The allocation's own bytes are untouched by the Response written around them.
-    assert.deepEqual(protocol.Allocation.decode(bytes), expected);
+    assert.deepEqual(expanded(protocol.Allocation.decode(bytes)), expected);
   }
 });

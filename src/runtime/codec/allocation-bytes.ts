@@ -1,8 +1,9 @@
 /**
  * The `Allocation` of an allocate call as bytes, directly: one pass of writes into one buffer,
  * each resource's identity bytes from the cache (resource-bytes.ts). The same message as
- * `protocol.Allocation.encode(allocationToWire(cycles))` at a fraction of the cost;
- * test/runtime/allocation-bytes.test.ts holds the two to the same decoded result.
+ * `protocol.Allocation.encode(allocationToWire(cycles))` at a fraction of the cost, except that a
+ * resource list several offers carry is sent once, in `shared_resources`, and those offers name it
+ * (protocol 2); test/runtime/allocation-bytes.test.ts holds the two to the same expanded result.
  */
 import type { CycleResult } from '../../allocator/index.ts';
 import type { Resources } from '../../resources/index.ts';
@@ -11,22 +12,63 @@ import { unavailabilityToWire } from './maintenance.ts';
 import { identityBytes, valueBody, valueSize, writeValue } from './resource-bytes.ts';
 import { WireWriter } from './wire-writer.ts';
 
-// Allocation and OfferEntry fields (proto/bridge.proto).
+// Allocation, OfferEntry and ResourceList fields (proto/bridge.proto).
 const OFFERS = 1;
 const INVERSE_OFFERS = 2;
 const CYCLES = 3;
 const CANDIDATES = 4;
+const SHARED_RESOURCES = 5;
 const FRAMEWORK_ID = 1;
 const ROLE = 2;
 const AGENT_ID = 3;
 const RESOURCES = 4;
+const SHARED_INDEX = 5;
+const LIST_RESOURCES = 1;
 
 /**
- * The encoded `resources` fields of an offered `Resources` for the role they were last offered to.
- * The engine offers an agent's resources as the same (immutable) object cycle after cycle, to
- * whichever framework is next, so most offers are one copy of these bytes.
+ * One offered resource list as the `resources` fields of an OfferEntry, with its use in the reply
+ * being encoded (valid while `reply` is that reply's number).
  */
-const encodedResources = new WeakMap<Resources, { readonly role: string; readonly bytes: Uint8Array }>();
+interface EncodedList {
+  readonly role: string;
+  readonly bytes: Uint8Array;
+  readonly hash: number;
+  /** The same resources as a ResourceList's fields, once the list has been shared. */
+  listBytes: Uint8Array | undefined;
+  reply: number;
+  /** Offers of the reply that carry this list. */
+  uses: number;
+  /** 1-based index in the reply's shared_resources; 0 while not written there. */
+  index: number;
+}
+
+/**
+ * The encoded list of an offered `Resources`, for the role it was last offered to. The engine offers
+ * an agent's resources as the same (immutable) object cycle after cycle, to whichever framework is
+ * next, so most offers are a lookup here. Distinct objects with equal bytes (agents alike: each its
+ * own object) map to one EncodedList, found through `byContent` when an object is first encoded.
+ */
+const encodedResources = new WeakMap<Resources, EncodedList>();
+
+/**
+ * Encoded lists by the hash of their bytes. Bounded: cleared when full, which only costs sharing
+ * (a list then gets a twin with the same bytes) until the next lists have been seen.
+ */
+const byContent = new Map<number, EncodedList>();
+const CONTENT_CAPACITY = 16_384;
+
+/** FNV-1a over the bytes. */
+function hashOf(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 function writeResources(w: WireWriter, offered: Resources, role: string): void {
   // The model's items, by index: no iterator object per offer.
@@ -44,6 +86,49 @@ function writeResources(w: WireWriter, offered: Resources, role: string): void {
       writeValue(w, r, body);
     }
   }
+}
+
+function encodeList(offered: Resources, role: string): EncodedList {
+  const w = new WireWriter(256);
+  writeResources(w, offered, role);
+  const bytes = w.finish();
+  const hash = hashOf(bytes);
+  const known = byContent.get(hash);
+  if (known !== undefined && known.role === role && sameBytes(known.bytes, bytes)) return known;
+  if (byContent.size >= CONTENT_CAPACITY) byContent.clear();
+  const list: EncodedList = { role, bytes, hash, listBytes: undefined, reply: 0, uses: 0, index: 0 };
+  if (known === undefined) byContent.set(hash, list);
+  return list;
+}
+
+function listOf(offered: Resources, role: string): EncodedList {
+  const cached = encodedResources.get(offered);
+  if (cached !== undefined && cached.role === role) return cached;
+  const list = encodeList(offered, role);
+  encodedResources.set(offered, list);
+  return list;
+}
+
+/**
+ * The list's resources re-tagged as ResourceList.resources: the same length-delimited Resource
+ * fields, each with field 1's tag instead of OfferEntry's field 4.
+ */
+function listBytesOf(list: EncodedList): Uint8Array {
+  if (list.listBytes !== undefined) return list.listBytes;
+  const bytes = Uint8Array.from(list.bytes);
+  const resourcesTag = (RESOURCES << 3) | 2;
+  for (let at = 0; at < bytes.length; ) {
+    if (bytes[at] !== resourcesTag) throw new Error(`encoded offer resources: unexpected tag ${bytes[at]} at ${at}`);
+    bytes[at++] = (LIST_RESOURCES << 3) | 2;
+    let length = 0;
+    for (let shift = 1; ; shift *= 0x80) {
+      const b = bytes[at++]!;
+      length += (b & 0x7f) * shift;
+      if (b < 0x80) break;
+    }
+    at += length;
+  }
+  return (list.listBytes = bytes);
 }
 
 /**
@@ -64,29 +149,59 @@ export function takeHeadroom(bytes: Uint8Array): boolean {
 
 /** The last reply's size: replies of consecutive cycles are alike, so the buffer rarely has to grow. */
 let sizeHint = 1 << 16;
+/** Numbers the replies, for EncodedList's per-reply counts. */
+let replyNumber = 0;
+
+// The reply's offers, flattened by the first pass and written by the second. Kept from reply to
+// reply, so the passes allocate nothing per offer (what they still hold are the engine's own ids).
+const entryFrameworks: string[] = [];
+const entryRoles: string[] = [];
+const entryAgents: string[] = [];
+const entryLists: EncodedList[] = [];
+const shared: EncodedList[] = [];
 
 export function encodeAllocation(cycles: readonly CycleResult[]): Uint8Array {
-  const w = new WireWriter(sizeHint, ALLOCATION_HEADROOM);
+  const reply = ++replyNumber;
+  // First pass: each offer's encoded list, counting the offers that carry each.
+  let entries = 0;
   let candidates = 0;
   for (const cycle of cycles) {
     candidates += cycle.candidates;
     for (const [frameworkId, byRole] of cycle.offers) {
       for (const [role, byAgent] of byRole) {
         for (const [agentId, offered] of byAgent) {
-          const entry = w.beginLen(OFFERS);
-          w.stringField(FRAMEWORK_ID, frameworkId).stringField(ROLE, role).stringField(AGENT_ID, agentId);
-          const cached = encodedResources.get(offered);
-          if (cached !== undefined && cached.role === role) w.raw(cached.bytes);
-          else {
-            const from = w.mark();
-            writeResources(w, offered, role);
-            encodedResources.set(offered, { role, bytes: w.copy(from) });
+          const list = listOf(offered, role);
+          if (list.reply !== reply) {
+            list.reply = reply;
+            list.uses = 0;
+            list.index = 0;
           }
-          w.endLen(entry);
+          list.uses++;
+          entryFrameworks[entries] = frameworkId;
+          entryRoles[entries] = role;
+          entryAgents[entries] = agentId;
+          entryLists[entries] = list;
+          entries++;
         }
       }
     }
-    // Inverse offers are few (maintenance only): protobufjs encodes them.
+  }
+
+  // Second pass: the entries, a list carried by more than one of them named by its index.
+  const w = new WireWriter(sizeHint, ALLOCATION_HEADROOM);
+  for (let i = 0; i < entries; i++) {
+    const list = entryLists[i]!;
+    const entry = w.beginLen(OFFERS);
+    w.stringField(FRAMEWORK_ID, entryFrameworks[i]!).stringField(ROLE, entryRoles[i]!).stringField(AGENT_ID, entryAgents[i]!);
+    if (list.uses === 1) w.raw(list.bytes);
+    else {
+      if (list.index === 0) list.index = shared.push(list);
+      w.uintField(SHARED_INDEX, list.index);
+    }
+    w.endLen(entry);
+  }
+  // Inverse offers are few (maintenance only): protobufjs encodes them.
+  for (const cycle of cycles) {
     for (const [frameworkId, byAgent] of cycle.inverseOffers) {
       for (const [agentId, unavailability] of byAgent) {
         w.bytesField(INVERSE_OFFERS, protocol.InverseOfferEntry.encode({ frameworkId, agentId, unavailability: unavailabilityToWire(unavailability) }).finish());
@@ -94,6 +209,9 @@ export function encodeAllocation(cycles: readonly CycleResult[]): Uint8Array {
     }
   }
   w.uintField(CYCLES, cycles.length).uintField(CANDIDATES, candidates);
+  for (const list of shared) w.bytesField(SHARED_RESOURCES, listBytesOf(list));
+
+  shared.length = 0;
   sizeHint = Math.max(1 << 16, Math.ceil(w.length * 1.1));
   const bytes = w.finish();
   withHeadroom.add(bytes);

@@ -5,6 +5,7 @@
  */
 import type { CycleResult, Explanation, InverseOfferStatus } from '../../allocator/index.ts';
 import type { wire } from '../protocol.ts';
+import { CodecError } from './errors.ts';
 import { inverseOfferStatusToWire, unavailabilityToWire } from './maintenance.ts';
 import { resourcesToWire } from './resources.ts';
 
@@ -25,6 +26,37 @@ export function allocationToWire(cycles: readonly CycleResult[]): wire.IAllocati
     }
   }
   return { offers, inverseOffers, cycles: cycles.length, candidates };
+}
+
+/**
+ * The resources offer entry `entry` of `allocation` carries: its own `resources`, or the shared list
+ * its `shared_resources` names (1-based; 0 or absent: its own). A reference to no list, or an entry
+ * with both, is a CodecError: the offer's resources are unknown.
+ */
+export function offerResources(allocation: wire.IAllocation, entry: wire.IOfferEntry): wire.IResource[] {
+  const index = entry.sharedResources ?? 0;
+  if (index === 0) return entry.resources ?? [];
+  const where = `allocation.offers(framework '${entry.frameworkId ?? ''}', role '${entry.role ?? ''}', agent '${entry.agentId ?? ''}').shared_resources`;
+  const lists = allocation.sharedResources ?? [];
+  if (!Number.isInteger(index) || index < 1 || index > lists.length) throw new CodecError(where, `names shared list ${index}, but the allocation has ${lists.length}`);
+  if ((entry.resources ?? []).length > 0) throw new CodecError(where, 'an offer names a shared list and lists resources of its own');
+  return lists[index - 1]!.resources ?? [];
+}
+
+/**
+ * Every offer entry of a decoded `allocation` with its resources in `resources` (a shared list's
+ * are copied in by reference, `shared_resources` cleared), for readers that look at offers one by
+ * one. Checks every reference first: on a bad one it throws and changes nothing.
+ */
+export function expandSharedResources<A extends wire.IAllocation>(allocation: A): A {
+  const offers = allocation.offers ?? [];
+  if (offers.every((entry) => (entry.sharedResources ?? 0) === 0)) return allocation;
+  const expanded = offers.map((entry) => offerResources(allocation, entry));
+  offers.forEach((entry, i) => {
+    entry.resources = expanded[i]!;
+    delete entry.sharedResources; // absent, i.e. 0 (a decoded message's default)
+  });
+  return allocation;
 }
 
 export function inverseOfferStatusesToWire(statuses: ReadonlyMap<string, ReadonlyMap<string, InverseOfferStatus>>): wire.IInverseOfferStatuses {

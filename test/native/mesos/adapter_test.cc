@@ -26,6 +26,11 @@
 using namespace mesos_policy::adapter;
 namespace protocol = mesos_policy::protocol;
 
+// In their own files: the operator-call client and queue (operator_checks.cc), shared resource
+// lists in allocation replies (allocation_checks.cc).
+void OperatorChecks(void (*check)(bool, const std::string&, const std::string&), const std::string& bundle);
+void AllocationChecks(void (*check)(bool, const std::string&, const std::string&));
+
 namespace {
 
 int passed = 0;
@@ -421,6 +426,8 @@ int main() {
   Mirror();
   Housekeeping(bundle);
   DiskUsage();
+  OperatorChecks(Check, bundle);
+  AllocationChecks(Check);
   std::remove(bundle.c_str());
   std::printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;

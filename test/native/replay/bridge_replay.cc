@@ -56,16 +56,25 @@ protocol::Response Send(bridge::PolicyRuntime& runtime, const protocol::Request&
   return response;
 }
 
-// What the allocator adapter relies on: one entry per (framework, role, agent), every resource
-// tagged with the entry's role.
+// What the allocator adapter relies on: one entry per (framework, role, agent), its resources inline
+// or in the shared list it names (one that exists; not both), every resource tagged with the entry's
+// role.
 void CheckAllocation(const protocol::Allocation& allocation, size_t index) {
+  const std::string where = "request " + std::to_string(index) + ": ";
   for (const auto& offer : allocation.offers()) {
     if (offer.framework_id().empty() || offer.agent_id().empty() || offer.role().empty()) {
-      Fail(1, "request " + std::to_string(index) + ": an offer without framework, agent or role");
+      Fail(1, where + "an offer without framework, agent or role");
     }
-    for (const auto& resource : offer.resources()) {
+    const uint32_t shared = offer.shared_resources();
+    if (shared > static_cast<uint32_t>(allocation.shared_resources_size())) {
+      Fail(1, where + "an offer names shared resource list " + std::to_string(shared) + " of " +
+                  std::to_string(allocation.shared_resources_size()));
+    }
+    if (shared != 0 && offer.resources_size() > 0) Fail(1, where + "an offer names a shared list and lists resources");
+    const auto& resources = shared == 0 ? offer.resources() : allocation.shared_resources(shared - 1).resources();
+    for (const auto& resource : resources) {
       if (resource.allocation_info().role() != offer.role()) {
-        Fail(1, "request " + std::to_string(index) + ": resource " + resource.name() + " offered to role " + offer.role() +
+        Fail(1, where + "resource " + resource.name() + " offered to role " + offer.role() +
                     " carries allocation role '" + resource.allocation_info().role() + "'");
       }
     }
