@@ -1,11 +1,16 @@
 // bridge_latency: the bridge's round-trip figures, from host threads, as bench/bridge.bench.ts reports
 // them. Prints "figure <name> <value>" lines.
 //
-// Usage: bridge_latency <echo-bundle.js> <runtime-bundle.js> [calls]
+// Usage: bridge_latency <echo-bundle.js> <runtime-bundle.js> [calls] [spin_wait_us[+]] [node-arg ...]
 //   echo-bundle     answers each call with its payload: the transport alone (an empty call)
 //   runtime-bundle  a policy bundle built with buildPolicyBundle whose hooks decorate task labels:
 //                   a ~2 KB MasterLaunchTaskLabelDecorator call, encoded and decoded with libprotobuf
 //                   here and with protobufjs in the runtime, through the user's hook and back.
+//   spin_wait_us    RuntimeOptions::spin_wait (default: the runtime's default; 0: no spinning);
+//                   a trailing + sets spin_on_busy_machine (spin even when the machine is busy)
+//   node-arg        RuntimeOptions::node_args (V8/Node flags for the process, e.g. --max-semi-space-size=2)
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -31,9 +36,16 @@ constexpr std::chrono::milliseconds kDeadline{10000};
   std::exit(1);
 }
 
+std::chrono::microseconds spin_wait = bridge::RuntimeOptions::kDefaultSpinWait;
+bool spin_on_busy_machine = false;
+std::vector<std::string> node_args;
+
 std::unique_ptr<bridge::PolicyRuntime> StartRuntime(const std::string& bundle) {
   bridge::RuntimeOptions options;
   options.bundle = bundle;
+  options.spin_wait = spin_wait;
+  options.spin_on_busy_machine = spin_on_busy_machine;
+  options.node_args = node_args;
   options.log = [](bridge::LogLevel level, const std::string& text) {
     std::fprintf(stderr, "[policy %s] %s\n", bridge::LogLevelName(level), text.c_str());
   };
@@ -53,20 +65,51 @@ void Figure(const std::string& name, double value) {
   std::fflush(stdout);
 }
 
-// Sequential calls from this thread; `make` builds each payload, `check` parses each answer.
+// Per call: how often the loop had to be woken, and how often the caller was (not answered while
+// it spun). Both are 1 without spinning; each wake-up of an idle thread costs tens of µs on a VM.
+void WakeUpFigures(const std::string& name, bridge::PolicyRuntime& runtime, const bridge::RequestQueue::Counters& before,
+                   int calls) {
+  const auto after = runtime.queue_counters();
+  Figure(name + "_loop_wakeups_per_call", static_cast<double>(after.wakeups - before.wakeups) / calls);
+  Figure(name + "_caller_wakeups_per_call",
+         1.0 - static_cast<double>(after.answered_while_spinning - before.answered_while_spinning) / calls);
+}
+
+// Sequential calls from this thread; `make` builds each payload, `check` parses each answer. The
+// whole round trip is timed (building the request is part of every real call), and the build and
+// the parse apart, to show their share.
+struct RoundTripTimes {
+  std::vector<double> total_us, build_us, parse_us;
+};
+
 template <typename Make, typename Check>
-std::vector<double> RoundTrips(bridge::PolicyRuntime& runtime, int calls, Make make, Check check) {
-  std::vector<double> us;
-  us.reserve(calls);
+RoundTripTimes RoundTrips(bridge::PolicyRuntime& runtime, int calls, Make make, Check check) {
+  RoundTripTimes times;
+  for (auto* xs : {&times.total_us, &times.build_us, &times.parse_us}) xs->reserve(calls);
+  const auto us = [](Clock::time_point from, Clock::time_point to) { return std::chrono::duration<double, std::micro>(to - from).count(); };
   for (int i = 0; i < calls + calls / 10; i++) {  // the first tenth warms up
     const auto before = Clock::now();
-    bridge::Result result = runtime.Call("bench", make(), kDeadline);
+    std::string payload = make();
+    const auto built = Clock::now();
+    bridge::Result result = runtime.Call("bench", std::move(payload), kDeadline);
+    const auto answered = Clock::now();
     if (!result.ok()) Fail(std::string("a call failed: ") + bridge::StatusName(result.status) + ": " + result.value);
     check(result.value);
-    const double elapsed = std::chrono::duration<double, std::micro>(Clock::now() - before).count();
-    if (i >= calls / 10) us.push_back(elapsed);
+    const auto after = Clock::now();
+    if (i >= calls / 10) {
+      times.total_us.push_back(us(before, after));
+      times.build_us.push_back(us(before, built));
+      times.parse_us.push_back(us(answered, after));
+    }
   }
-  return us;
+  return times;
+}
+
+// CPU time of the whole process (every thread: callers, the loop, the watchdog), in µs.
+double ProcessCpuUs() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e6 + usage.ru_utime.tv_usec + usage.ru_stime.tv_usec;
 }
 
 // A task as a framework like Marathon launches it: ~2 KB on the wire.
@@ -133,8 +176,16 @@ protocol::Request HookRequest() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 3) Fail("usage: bridge_latency <echo-bundle.js> <runtime-bundle.js> [calls]");
+  if (argc < 3) Fail("usage: bridge_latency <echo-bundle.js> <runtime-bundle.js> [calls] [spin_wait_us[+]] [node-arg ...]");
   const int calls = argc > 3 ? std::atoi(argv[3]) : 20000;
+  if (argc > 4) {
+    const std::string spin = argv[4];
+    spin_wait = std::chrono::microseconds(std::atoi(spin.c_str()));
+    spin_on_busy_machine = !spin.empty() && spin.back() == '+';
+  }
+  for (int i = 5; i < argc; i++) node_args.emplace_back(argv[i]);
+  Figure("spin_wait_us", static_cast<double>(spin_wait.count()));
+  Figure("spin_on_busy_machine", spin_on_busy_machine ? 1 : 0);
 
   // Start-up: environment creation and the bundle's load, until the first call can be served.
   std::vector<double> starts;
@@ -148,9 +199,29 @@ int main(int argc, char** argv) {
 
   {
     auto echo = StartRuntime(argv[1]);
-    auto empty = RoundTrips(*echo, calls, [] { return std::string(); }, [](const std::string&) {});
+    auto counted = echo->queue_counters();
+    auto empty = RoundTrips(*echo, calls, [] { return std::string(); }, [](const std::string&) {}).total_us;
     Figure("empty_p50_us", Percentile(empty, 0.5));
     Figure("empty_p99_us", Percentile(empty, 0.99));
+    WakeUpFigures("empty", *echo, counted, calls + calls / 10);
+
+    // Isolated calls, 1 ms apart (a master's hook and allocator calls mostly come alone): the
+    // latency when every call finds the loop asleep, and the CPU each call costs, spinning included.
+    std::vector<double> paced;
+    const int paced_calls = std::max(100, calls / 10);
+    paced.reserve(paced_calls);
+    const double cpu_before = ProcessCpuUs();
+    counted = echo->queue_counters();
+    for (int i = 0; i < paced_calls; i++) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      const auto before = Clock::now();
+      if (!echo->Call("bench", "", kDeadline).ok()) Fail("a paced call failed");
+      paced.push_back(std::chrono::duration<double, std::micro>(Clock::now() - before).count());
+    }
+    Figure("paced_p50_us", Percentile(paced, 0.5));
+    Figure("paced_p99_us", Percentile(paced, 0.99));
+    Figure("paced_cpu_us_per_call", (ProcessCpuUs() - cpu_before) / paced_calls);
+    WakeUpFigures("paced", *echo, counted, paced_calls);
 
     // Four host threads at once (the master's actors call from several threads).
     std::atomic<int> done{0};
@@ -172,6 +243,7 @@ int main(int argc, char** argv) {
   auto runtime = StartRuntime(argv[2]);
   const std::string hook = HookRequest().SerializeAsString();
   Figure("hook_request_bytes", static_cast<double>(hook.size()));
+  const auto counted = runtime->queue_counters();
   auto hooks = RoundTrips(
       *runtime, calls,
       [] { return HookRequest().SerializeAsString(); },  // the adapter builds each message anew
@@ -181,7 +253,10 @@ int main(int argc, char** argv) {
           Fail("the hook call did not answer labels: " + response.ShortDebugString());
         }
       });
-  Figure("hook_p50_us", Percentile(hooks, 0.5));
-  Figure("hook_p99_us", Percentile(hooks, 0.99));
+  Figure("hook_p50_us", Percentile(hooks.total_us, 0.5));
+  Figure("hook_p99_us", Percentile(hooks.total_us, 0.99));
+  WakeUpFigures("hook", *runtime, counted, calls + calls / 10);
+  Figure("hook_build_p50_us", Percentile(hooks.build_us, 0.5));
+  Figure("hook_parse_p50_us", Percentile(hooks.parse_us, 0.5));
   return 0;
 }

@@ -4,6 +4,7 @@
 #include <uv.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <iterator>
 #include <unordered_map>
@@ -15,6 +16,10 @@ namespace {
 // own bytes that keeps the request alive. Below it a copy is cheaper than the external buffer's
 // bookkeeping (see README: figures).
 constexpr size_t kZeroCopyFrom = 64 * 1024;
+
+// With a spin window, the longest the loop serves and polls before it lets libuv run (timers, I/O,
+// promise jobs, the runaway watch's turn); a window longer than this is a turn of its own.
+constexpr std::chrono::microseconds kLongestTurn{200};
 
 // The bytes of an answer: a Uint8Array (Buffers are), an ArrayBuffer, or a string sent as UTF-8.
 std::optional<std::string> BytesOf(napi_env env, napi_value value) {
@@ -98,6 +103,7 @@ class BindingImpl final : public Binding {
   void WatchAsyncStack(Napi::Object stack);
 
   void OnWake();
+  void ServeAndPoll();
   void Dispatch(const std::shared_ptr<Request>& request);
   napi_value Payload(const std::shared_ptr<Request>& request);
   std::optional<Result> Interpret(napi_status status, napi_value returned);
@@ -118,6 +124,7 @@ class BindingImpl final : public Binding {
   std::unordered_map<uint64_t, std::shared_ptr<Request>> inflight_;
   uint64_t next_id_ = 1;
   size_t sweep_at_ = 64;
+  bool resume_polling_ = false;  // the last turn was cut short while serving: poll on at the next
 };
 
 void OnWakeClosed(uv_handle_t* handle) {
@@ -233,10 +240,47 @@ Napi::Value BindingImpl::JsLog(const Napi::CallbackInfo& info) {
 void BindingImpl::OnWake() {
   // A C++ exception must not unwind into libuv; node-addon-api throws on failed Node-API calls.
   try {
-    for (const auto& request : queue_.TakeAll()) Dispatch(request);
+    if (queue_.spin_now() > std::chrono::microseconds::zero()) {
+      ServeAndPoll();
+    } else {
+      for (const auto& request : queue_.TakeAll()) Dispatch(request);
+    }
     if (inflight_.size() >= sweep_at_) SweepAbandoned();
   } catch (const std::exception& e) {
     host_.Log(LogLevel::kError, std::string("the policy runtime's dispatch failed: ") + e.what());
+  }
+}
+
+// Serves the queue, then keeps polling it for spin_wait after each batch, so a caller that calls
+// again soon (or several callers) need not wake the loop. Returns to libuv after spin_wait without
+// a request, or after kLongestTurn in all: timers, I/O and promise jobs must not starve. A turn cut
+// short while requests keep coming wakes the loop itself, so that it comes back here after one
+// libuv iteration and goes on polling instead of going to sleep. After a spinner found the machine
+// busy (RequestQueue::spin_now() zero) it stops polling: there a wake-up is cheap.
+void BindingImpl::ServeAndPoll() {
+  struct EndPolling {
+    RequestQueue& queue;
+    ~EndPolling() { queue.EndPolling(); }  // also on a throw: otherwise nobody would wake the loop
+  } end_polling{queue_};
+  using Clock = RequestQueue::Clock;
+  const auto window = queue_.spin_now();
+  const auto turn_ends = Clock::now() + std::max<Clock::duration>(window, kLongestTurn);
+  RequestQueue::Batch batch = queue_.BeginPolling();
+  if (batch.empty() && resume_polling_) batch = queue_.Poll(std::min<Clock::time_point>(Clock::now() + window, turn_ends));
+  resume_polling_ = false;
+  while (!batch.empty()) {
+    for (const auto& request : batch) Dispatch(request);
+    batch.clear();
+    const auto now = Clock::now();
+    if (queue_.spin_now() == std::chrono::microseconds::zero()) break;  // the machine got busy: sleep
+    if (now >= turn_ends) {
+      resume_polling_ = true;
+      break;
+    }
+    batch = queue_.Poll(std::min<Clock::time_point>(now + window, turn_ends));
+  }
+  if (resume_polling_ && wake_ != nullptr && !uv_is_closing(reinterpret_cast<uv_handle_t*>(&wake_->async))) {
+    uv_async_send(&wake_->async);
   }
 }
 

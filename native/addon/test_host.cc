@@ -26,7 +26,20 @@ Napi::Function TestHost::Define(Napi::Env env) {
                       InstanceMethod<&TestHost::Logs>("logs"), InstanceMethod<&TestHost::Stats>("stats")});
 }
 
-TestHost::TestHost(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TestHost>(info) {
+namespace {
+
+// createTestHost({ spinWaitUs }): RuntimeOptions::spin_wait for this host's queue (0 when absent).
+std::chrono::microseconds SpinWaitOption(const Napi::CallbackInfo& info) {
+  if (!info[0].IsObject() || !info[0].As<Napi::Object>().Has("spinWaitUs")) return std::chrono::microseconds::zero();
+  const double us = info[0].As<Napi::Object>().Get("spinWaitUs").ToNumber().DoubleValue();
+  if (!(us >= 0 && us <= 100000)) throw Napi::RangeError::New(info.Env(), "spinWaitUs must be between 0 and 100000");
+  return std::chrono::microseconds(static_cast<int64_t>(us));
+}
+
+}  // namespace
+
+TestHost::TestHost(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<TestHost>(info), queue_(SpinWaitOption(info), /*spin_on_busy_machine=*/true) {
   Napi::Env env = info.Env();
   unsigned threads = 4;
   if (info[0].IsObject() && info[0].As<Napi::Object>().Has("threads")) {
@@ -168,6 +181,9 @@ Napi::Value TestHost::Stats(const Napi::CallbackInfo& info) {
   stats.Set("submitted", static_cast<double>(submitted_));
   stats.Set("delivered", static_cast<double>(delivered_));
   stats.Set("outstanding", static_cast<double>(outstanding_));
+  const auto counters = queue_.counters();
+  stats.Set("wakeups", static_cast<double>(counters.wakeups));
+  stats.Set("polled", static_cast<double>(counters.polled));
   return stats;
 }
 

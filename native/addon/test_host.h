@@ -2,7 +2,8 @@
 // from a normal Node process (the system Node, in tests). JavaScript is the policy side —
 // serve(handler), complete(), log() as in the embedded runtime — and call() is a host call:
 //
-//   const host = createTestHost({ threads: 8 });
+//   const host = createTestHost({ threads: 8, spinWaitUs: 50 });  // spinWaitUs: RuntimeOptions::spin_wait
+//                                                                 // (spinning on a busy machine too: tests run beside builds)
 //   host.serve((id, method, payload) => payload);            // answers now, or later via complete()
 //   const { status, value } = await host.call('m', bytes, 50);  // status: ok | error | timeout | unavailable
 //   host.close();

@@ -1,5 +1,7 @@
 #include "blocking_call.h"
 
+#include <algorithm>
+
 namespace mesos_policy::bridge {
 
 std::string DeadlineMessage(const std::string& method, std::chrono::milliseconds deadline,
@@ -16,6 +18,16 @@ Result BlockingCall(RequestQueue& queue, const std::shared_ptr<Request>& request
                     const std::function<std::string()>& not_serving) {
   const auto until = Request::Clock::now() + deadline;
   if (!queue.Push(request)) return Result::Unavailable(not_serving());
+  // Spin first (bounded by the deadline too, so a time-out still comes on time), then sleep.
+  const auto spin = queue.spin_now();
+  if (spin > std::chrono::microseconds::zero() && queue.TakeSpinSlot()) {
+    bool contended = false;
+    const bool answered = request->SpinUntilAnswered(std::min(Request::Clock::now() + spin, until),
+                                                     queue.spin_on_busy_machine() ? nullptr : &contended);
+    queue.ReturnSpinSlot();
+    if (answered) queue.CountAnsweredWhileSpinning();
+    if (contended) queue.NoteContention();
+  }
   Request::State left = Request::State::kQueued;
   if (auto result = request->Await(until, &left)) return std::move(*result);
   const bool interrupted = left == Request::State::kRunning && interrupt && interrupt(request.get());

@@ -20,7 +20,8 @@ using Interrupt = std::function<bool(const Request*)>;
 std::string DeadlineMessage(const std::string& method, std::chrono::milliseconds deadline,
                             Request::State left, bool interrupted);
 
-// Queues `request` (a blocking one) and waits for its answer until `deadline` from now.
+// Queues `request` (a blocking one) and waits for its answer until `deadline` from now, spinning
+// first for the queue's spin_wait when a spin slot is free.
 // `not_serving` gives the message when the queue is closed.
 Result BlockingCall(RequestQueue& queue, const std::shared_ptr<Request>& request,
                     std::chrono::milliseconds deadline, const Interrupt& interrupt,

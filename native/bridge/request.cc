@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "log.h"
+#include "spin.h"
 
 namespace mesos_policy::bridge {
 
@@ -28,6 +29,7 @@ void Request::Finish(Result result) {
     state_ = State::kDone;
     if (!done_) {
       result_ = std::move(result);
+      done_flag_.store(true, std::memory_order_release);
     } else {
       done.swap(done_);  // the state change above makes this the only run
     }
@@ -42,6 +44,10 @@ void Request::Finish(Result result) {
 bool Request::abandoned() {
   std::lock_guard<std::mutex> lock(mutex_);
   return state_ == State::kAbandoned;
+}
+
+bool Request::SpinUntilAnswered(Clock::time_point until, bool* contended) {
+  return SpinUntil(until, [this] { return done_flag_.load(std::memory_order_acquire); }, contended);
 }
 
 std::optional<Result> Request::Await(Clock::time_point deadline, State* left) {

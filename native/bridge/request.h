@@ -7,6 +7,7 @@
 // time-out (Expire, from the runtime's watchdog) — whichever comes first.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -50,6 +51,10 @@ class Request {
   void Finish(Result result);
   bool abandoned();
 
+  // Blocking caller: spins (politely, spin.h) until answered or `until`; true if answered. An
+  // answer that comes meanwhile costs no wake-up. Await takes the answer either way. `*contended`
+  // set: the spin ended early because the thread was descheduled (a busy machine); null: no such end.
+  bool SpinUntilAnswered(Clock::time_point until, bool* contended);
   // Blocking caller: waits until answered or `deadline`. On time-out the request is abandoned and
   // nullopt returned; `*left` says which state it was abandoned in (kRunning: JS may be stuck in it).
   std::optional<Result> Await(Clock::time_point deadline, State* left);
@@ -64,6 +69,7 @@ class Request {
   std::mutex mutex_;
   std::condition_variable answered_;
   State state_ = State::kQueued;
+  std::atomic<bool> done_flag_{false};  // state_ == kDone, for a spinning caller (set under mutex_)
   Callback done_;
   Result result_;
 };

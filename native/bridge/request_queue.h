@@ -1,7 +1,16 @@
-// Requests from host threads to the loop thread: a locked queue plus a wake-up (uv_async_send),
-// sent only when the queue goes from empty to non-empty.
+// Requests from host threads to the loop thread: a locked queue plus a wake-up (uv_async_send).
+//
+// A wake-up is sent only when the queue goes from empty to non-empty and the loop is not polling.
+// With a spin window (RuntimeOptions::spin_wait) the loop, after serving a batch, polls the queue
+// for that long before going back to libuv (BeginPolling … Poll … EndPolling); a request pushed
+// meanwhile is taken by the poll and costs no wake-up. The polling flag is read and written under
+// the queue's lock, and EndPolling wakes the loop itself if requests came in after the last poll,
+// so no request is ever stranded.
 #pragma once
 
+#include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -14,6 +23,13 @@ namespace mesos_policy::bridge {
 class RequestQueue {
  public:
   using Batch = std::deque<std::shared_ptr<Request>>;
+  using Clock = std::chrono::steady_clock;
+
+  // `spin_wait`: how long each side spins before sleeping (zero: never; RuntimeOptions::spin_wait);
+  // `spin_on_busy_machine`: NoteContention does not turn spinning off.
+  explicit RequestQueue(std::chrono::microseconds spin_wait = std::chrono::microseconds::zero(),
+                        bool spin_on_busy_machine = false)
+      : spin_wait_(spin_wait), spin_on_busy_machine_(spin_on_busy_machine), spin_slots_free_(SpinSlots()) {}
 
   // Starts accepting requests; `wake` is called under the queue's lock, so it is never called
   // after Close() returns (the loop can then close the handle `wake` uses).
@@ -26,10 +42,53 @@ class RequestQueue {
   Batch TakeAll();
   bool open();
 
+  std::chrono::microseconds spin_wait() const { return spin_wait_; }
+  // spin_wait, or zero for kCalmDown after a spinner found the machine busy (NoteContention): there
+  // a wake-up is cheap and a spinner only takes the CPU from others.
+  std::chrono::microseconds spin_now() const;
+  void NoteContention();
+  bool spin_on_busy_machine() const { return spin_on_busy_machine_; }
+  static constexpr std::chrono::milliseconds kCalmDown{200};
+
+  // Blocking callers: one may spin for its answer only while it holds a spin slot (half the
+  // hardware threads, at least one): more spinning callers than free cores would take the CPU the
+  // loop thread needs to answer them. Returns false when all are taken (then it sleeps at once).
+  bool TakeSpinSlot();
+  void ReturnSpinSlot();
+
+  // Loop thread. BeginPolling takes what is queued and marks the loop as polling: Push sends no
+  // wake-up until EndPolling. Poll spins (spin.h) until a request is queued or `until` (or
+  // contention, noted), then takes what is queued. EndPolling clears the mark and, if requests are queued, wakes the loop for them.
+  Batch BeginPolling();
+  Batch Poll(Clock::time_point until);
+  void EndPolling();
+
+  // Wake-ups sent, requests taken by a poll (they needed none), and blocking calls whose answer
+  // came while their caller spun (it was not woken).
+  struct Counters {
+    uint64_t wakeups = 0;
+    uint64_t polled = 0;
+    uint64_t answered_while_spinning = 0;
+    uint64_t contended = 0;  // spins cut short because the machine was busy
+  };
+  Counters counters();
+  void CountAnsweredWhileSpinning() { answered_while_spinning_.fetch_add(1, std::memory_order_relaxed); }
+
  private:
+  static int SpinSlots();
+
+  const std::chrono::microseconds spin_wait_;
+  const bool spin_on_busy_machine_;
   std::mutex mutex_;
   Batch queue_;
+  std::atomic<bool> queued_{false};
+  std::atomic<int> spin_slots_free_;  // !queue_.empty(), for a polling loop (written under mutex_)
+  bool polling_ = false;
   std::function<void()> wake_;  // empty while closed
+  Counters counters_;
+  std::atomic<uint64_t> answered_while_spinning_{0};
+  std::atomic<uint64_t> contended_{0};
+  std::atomic<int64_t> calm_from_ns_{0};  // steady_clock: no spinning before this
 };
 
 }  // namespace mesos_policy::bridge

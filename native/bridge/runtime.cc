@@ -28,7 +28,7 @@ std::string ResolveBundle(const std::string& bundle, std::string* error) {
 }  // namespace
 
 PolicyRuntime::PolicyRuntime(Key, RuntimeOptions options)
-    : options_(std::move(options)), runaway_(control_, options_.runaway_budget, options_.log) {
+    : options_(std::move(options)), queue_(options_.spin_wait, options_.spin_on_busy_machine), runaway_(control_, options_.runaway_budget, options_.log) {
   watchdog_ = std::make_unique<Watchdog>(
       [this](const std::shared_ptr<Request>& request, std::chrono::milliseconds deadline) { Expire(request, deadline); },
       [this] { runaway_.Tick(); }, runaway_.tick_period());
@@ -38,6 +38,10 @@ PolicyRuntime::Started PolicyRuntime::Start(RuntimeOptions options) {
   std::string error;
   std::string bundle = ResolveBundle(options.bundle, &error);
   if (bundle.empty()) return {nullptr, error};
+  if (options.spin_wait < std::chrono::microseconds::zero() || options.spin_wait > RuntimeOptions::kMaxSpinWait) {
+    return {nullptr, "spin_wait must be between 0 and " + std::to_string(RuntimeOptions::kMaxSpinWait.count()) +
+                         " µs, not " + std::to_string(options.spin_wait.count())};
+  }
 
   auto runtime = std::make_unique<PolicyRuntime>(Key{}, std::move(options));
   // Shared with the loop thread, which may still be inside set_value() when this thread wakes.

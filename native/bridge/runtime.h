@@ -57,6 +57,9 @@ class PolicyRuntime {
   // False once the runtime has stopped serving (it will not start again by itself).
   bool serving() { return queue_.open(); }
 
+  // Wake-ups the loop needed, and requests its polling took without one (RuntimeOptions::spin_wait).
+  RequestQueue::Counters queue_counters() { return queue_.counters(); }
+
   // Why it stopped serving on its own, "" while it serves (e.g. "the policy ran out of heap (limit
   // 256 MB)", "the policy runtime exited with code 3").
   std::string stop_reason();

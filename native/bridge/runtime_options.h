@@ -32,6 +32,19 @@ struct RuntimeOptions {
   // an I/O callback or a promise job) is interrupted and logged; the runtime keeps serving.
   // Zero: never. Calls are bounded by their own deadlines instead.
   std::chrono::milliseconds runaway_budget{5000};
+  // Spin-then-block, on both sides of a call: a blocking caller spins this long for its answer
+  // before sleeping, and the loop thread polls the queue this long after serving before it goes
+  // back to libuv (a request that comes meanwhile needs no wake-up). Each wake-up of a sleeping
+  // thread costs ~30-60 µs on an idle VM; the price is up to this much CPU per call on each side.
+  // Zero: no spinning (every call wakes the loop, every answer wakes its caller). At most
+  // kMaxSpinWait.
+  std::chrono::microseconds spin_wait{kDefaultSpinWait};
+  // A spinner that finds itself descheduled (the machine is busy: there a wake-up is cheap and a
+  // spinner only takes CPU from others) turns spinning off for 200 ms. True: spin regardless (a
+  // host with cores of its own).
+  bool spin_on_busy_machine = false;
+  static constexpr std::chrono::microseconds kDefaultSpinWait{50};
+  static constexpr std::chrono::microseconds kMaxSpinWait{100000};
   // Called once, on the runtime's thread, when the runtime stops serving on its own (out of heap,
   // exit, event loop ended), with the reason; not called for a stop the host asked for.
   std::function<void(const std::string& reason)> on_stop;

@@ -25,10 +25,10 @@ interface TestHost {
   call(method: string, payload: Uint8Array | string, deadlineMs: number): Promise<CallResult>;
   close(): void;
   logs(): string[];
-  stats(): { submitted: number; delivered: number; outstanding: number };
+  stats(): { submitted: number; delivered: number; outstanding: number; wakeups: number; polled: number };
 }
 interface Addon {
-  createTestHost(options?: { threads?: number }): TestHost;
+  createTestHost(options?: { threads?: number; spinWaitUs?: number }): TestHost;
   napiVersion: number;
 }
 
@@ -180,8 +180,10 @@ test('deadlines: while queued, while running, waiting for a promise; late answer
   }
 });
 
-test('8 host threads x 500 calls: every call answered exactly once, correctly', async () => {
-  const host = load().createTestHost({ threads: 8 });
+// spinWaitUs: the loop polls the queue after each batch and the callers spin (spin-then-block).
+for (const spinWaitUs of [0, 200]) {
+test(`8 host threads x 500 calls, spinWaitUs ${spinWaitUs}: every call answered exactly once, correctly`, async () => {
+  const host = load().createTestHost({ threads: 8, spinWaitUs });
   try {
     host.serve(
       policy(host, (method, payload) => {
@@ -209,12 +211,20 @@ test('8 host threads x 500 calls: every call answered exactly once, correctly', 
     assert.equal(stats.outstanding, 0);
 
     // And it keeps serving after all that.
+    if (spinWaitUs === 0) assert.equal(stats.polled, 0, 'no polling without a spin window');
+    else assert.ok(stats.polled > 0, `requests taken by polling: ${stats.polled} (wake-ups ${stats.wakeups})`);
+
     const after = await host.call('sync', allBytes, 1000);
     assert.equal(after.status, 'ok');
     assert.deepEqual([...after.value], [...allBytes]);
   } finally {
     host.close();
   }
+});
+}
+
+test('createTestHost refuses a spinWaitUs out of range', () => {
+  assert.throws(() => load().createTestHost({ spinWaitUs: -1 }), /spinWaitUs must be between 0 and 100000/);
 });
 
 test('log() reaches the host; close() fails waiting and later calls with unavailable', async () => {

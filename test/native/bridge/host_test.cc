@@ -20,6 +20,7 @@
 
 #include "check.h"
 #include "runtime.h"
+#include "spin_wait_checks.h"
 
 namespace bridge = mesos_policy::bridge;
 using namespace mesos_policy::testing;
@@ -662,6 +663,19 @@ int main(int argc, char** argv) {
     Check(stop_ms < 2000, "clean shutdown", std::to_string(static_cast<int>(stop_ms)) + " ms");
   }
 
+  SpinWaitChecks(fixtures);
+  {
+    // The concurrency checks again with no spinning: every call through a wake-up, as before spin_wait.
+    bridge::RuntimeOptions options = Options("policy.js", nullptr);
+    options.spin_wait = std::chrono::microseconds::zero();
+    auto no_spin = PolicyRuntime::Start(std::move(options));
+    Check(no_spin.runtime != nullptr, "a runtime with spin_wait 0 starts", no_spin.error);
+    if (no_spin.runtime) {
+      ConcurrencyCheck(*no_spin.runtime);
+      MixedConcurrencyCheck(*no_spin.runtime);
+      AsyncChecks(*no_spin.runtime);
+    }
+  }
   AsyncStopCheck();
   WatchdogChecks();
   HeapChecks();

@@ -1,0 +1,238 @@
+#include "spin_wait_checks.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "blocking_call.h"
+#include "check.h"
+#include "request_queue.h"
+#include "runtime.h"
+
+namespace mesos_policy::testing {
+namespace {
+
+namespace bridge = mesos_policy::bridge;
+using bridge::PolicyRuntime;
+using bridge::Request;
+using bridge::RequestQueue;
+using bridge::Result;
+using Clock = std::chrono::steady_clock;
+using std::chrono::microseconds;
+using std::chrono::milliseconds;
+
+std::shared_ptr<Request> NewRequest() { return std::make_shared<Request>("m", "p"); }
+
+// The queue's protocol with a counting wake-up in place of uv_async_send.
+void QueueChecks() {
+  RequestQueue queue(microseconds(50), true);
+  Check(queue.spin_now() == microseconds(50), "queue: a calm queue spins for its spin_wait");
+  std::atomic<int> wakes{0};
+  queue.Open([&] { wakes++; });
+
+  queue.Push(NewRequest());
+  Check(wakes == 1, "queue: a push into an empty queue wakes the loop when it does not poll");
+  auto batch = queue.BeginPolling();
+  Check(batch.size() == 1, "queue: BeginPolling takes what is queued");
+  queue.Push(NewRequest());
+  Check(wakes == 1, "queue: a push while the loop polls sends no wake-up");
+  batch = queue.Poll(Clock::now() + milliseconds(1000));
+  Check(batch.size() == 1 && queue.counters().polled == 1, "queue: the poll takes the request pushed meanwhile");
+  const auto before = Clock::now();
+  batch = queue.Poll(Clock::now() + microseconds(200));
+  Check(batch.empty() && (Clock::now() - before >= microseconds(200) || queue.counters().contended > 0),
+        "queue: a poll with nothing queued ends at its window (or early, when descheduled)");
+  queue.Push(NewRequest());  // after the last poll looked, before polling ends
+  Check(wakes == 1, "queue: a push after the last poll, while still polling, sends no wake-up yet");
+  queue.EndPolling();
+  Check(wakes == 2, "queue: EndPolling wakes the loop for a request pushed after the last poll (none stranded)");
+  batch = queue.BeginPolling();
+  queue.EndPolling();
+  Check(batch.size() == 1 && wakes == 2, "queue: EndPolling with nothing queued sends no wake-up");
+  queue.Push(NewRequest());
+  Check(wakes == 3 && queue.counters().wakeups == 3, "queue: after polling ended a push wakes the loop again");
+  queue.NoteContention();
+  Check(queue.spin_now() == microseconds(50), "queue: spin_on_busy_machine: contention leaves spinning on");
+  RequestQueue calm(microseconds(50));
+  calm.NoteContention();
+  Check(calm.spin_now() == microseconds(0) && calm.counters().contended == 1,
+        "queue: after a spinner found the machine busy, nobody spins for a while");
+  queue.Close();
+  queue.BeginPolling();
+  Check(!queue.Push(NewRequest()), "queue: a closed queue refuses requests while polling too");
+  queue.EndPolling();
+  Check(wakes == 3, "queue: a closed queue never wakes");
+}
+
+// The caller's spin: an answer during the spin, a deadline that passes during it, the spin slots.
+void AwaitChecks() {
+  auto answered = NewRequest();
+  std::thread loop([&] {
+    answered->Begin();
+    std::this_thread::sleep_for(microseconds(100));
+    answered->Finish(Result::Ok("a"));
+  });
+  bool contended = false;
+  const bool spun_to_answer = answered->SpinUntilAnswered(Clock::now() + milliseconds(2000), &contended);
+  Request::State left = Request::State::kQueued;
+  auto result = answered->Await(Clock::now() + milliseconds(5000), &left);
+  loop.join();
+  Check(result && result->ok() && result->value == "a" && (spun_to_answer || contended),
+        "caller: an answer that comes while the caller spins is taken");
+
+  // BlockingCall with a 100 ms spin and a 5 ms deadline, nobody serving: it returns at the deadline.
+  RequestQueue queue(milliseconds(100), true);
+  queue.Open([] {});
+  auto unanswered = NewRequest();
+  const auto start = Clock::now();
+  Result r = bridge::BlockingCall(queue, unanswered, milliseconds(5), nullptr, [] { return "closed"; });
+  const double took = MsSince(start);
+  Check(r.status == Result::Status::kTimeout && Contains(r.value, "while queued") && took >= 5 && took < 80 &&
+            unanswered->abandoned(),
+        "caller: a deadline shorter than the spin ends the call at the deadline, abandoned",
+        Show(r) + " after " + std::to_string(took) + " ms");
+  unanswered->Finish(Result::Ok("late"));
+  Check(unanswered->abandoned(), "caller: a late answer to an abandoned request is dropped");
+
+  int slots = 0;
+  while (slots < 1000 && queue.TakeSpinSlot()) slots++;
+  const int expected = std::max(1, static_cast<int>(std::thread::hardware_concurrency() / 2));
+  for (int i = 0; i < slots; ++i) queue.ReturnSpinSlot();
+  Check(slots == expected && queue.TakeSpinSlot(), "caller: at most half the hardware threads (at least one) spin at once",
+        std::to_string(slots) + " slots");
+  queue.ReturnSpinSlot();
+}
+
+// Spinning on a busy machine too (the checks run beside other builds): the protocol's checks must
+// not depend on the load.
+PolicyRuntime::Started Start(const std::string& fixtures, microseconds spin) {
+  bridge::RuntimeOptions options;
+  options.bundle = fixtures + "/policy.js";
+  options.spin_wait = spin;
+  options.spin_on_busy_machine = true;
+  return PolicyRuntime::Start(std::move(options));
+}
+
+void PollingRuntimeChecks(const std::string& fixtures) {
+  // A long window, so that the calls below surely come while the loop polls.
+  auto started = Start(fixtures, milliseconds(100));
+  Check(started.runtime != nullptr, "a runtime with spin_wait 100 ms starts", started.error);
+  if (!started.runtime) return;
+  PolicyRuntime& rt = *started.runtime;
+  Result first = rt.Call("echo", "1", milliseconds(5000));
+  const auto woken = rt.queue_counters();
+  bool all_ok = first.ok();
+  for (int i = 0; i < 10; ++i) all_ok = all_ok && rt.Call("echo", std::to_string(i), milliseconds(5000)).value == std::to_string(i);
+  const auto after = rt.queue_counters();
+  // Most, not all: a caller descheduled past the loop's turn (on a loaded machine) needs a wake-up.
+  Check(all_ok && after.polled >= woken.polled + 5 && after.wakeups + after.polled == woken.wakeups + woken.polled + 10,
+        "requests arriving while the loop polls are served without a wake-up",
+        std::to_string(after.wakeups - woken.wakeups) + " wake-ups, " + std::to_string(after.polled - woken.polled) + " polled of 10");
+
+  // The caller spins up to 100 ms; its 20 ms deadline still ends the call, and interrupts it.
+  const auto start = Clock::now();
+  Result r = rt.Call("busy", "400", milliseconds(20));
+  const double took = MsSince(start);
+  Check(r.status == Result::Status::kTimeout && Contains(r.value, "interrupted") && took >= 19 && took < 90,
+        "a blocking call whose deadline passes while its caller spins times out at the deadline",
+        Show(r) + " after " + std::to_string(took) + " ms");
+  r = rt.Call("echo", "after", milliseconds(5000));
+  Check(r.ok() && r.value == "after", "the runtime serves after that time-out", Show(r));
+
+  // An async call's promise answered from a timer: the loop must leave its poll for libuv.
+  r = rt.Call("sleepEcho", "5", milliseconds(5000));
+  Check(r.ok() && r.value == "5", "a promise settled by a timer is answered (the loop leaves its poll for libuv)", Show(r));
+}
+
+void WakeUpRuntimeChecks(const std::string& fixtures) {
+  auto started = Start(fixtures, microseconds(200));
+  Check(started.runtime != nullptr, "a runtime with spin_wait 200 us starts", started.error);
+  if (!started.runtime) return;
+  PolicyRuntime& rt = *started.runtime;
+  bool all_ok = true;
+  const auto before = rt.queue_counters();
+  for (int i = 0; i < 3; ++i) {
+    std::this_thread::sleep_for(milliseconds(20));  // the loop's poll (200 µs, at most 1 ms a turn) is over
+    all_ok = all_ok && rt.Call("echo", std::to_string(i), milliseconds(5000)).value == std::to_string(i);
+  }
+  const auto after = rt.queue_counters();
+  Check(all_ok && after.wakeups == before.wakeups + 3,
+        "a request arriving after the loop's polling ended is served through a wake-up",
+        std::to_string(after.wakeups - before.wakeups) + " wake-ups for 3 calls");
+
+  // Back-to-back calls that each outlast the loop's longest turn (200 µs): the loop wakes itself to
+  // go on polling after one libuv iteration, so they still need (almost) no wake-ups.
+  started.runtime.reset();
+  started = Start(fixtures, microseconds(50));
+  if (!started.runtime) return;
+  const auto back_to_back = started.runtime->queue_counters();
+  all_ok = true;
+  for (int i = 0; i < 300; ++i) all_ok = all_ok && started.runtime->Call("busy", "1", milliseconds(5000)).value == "done";
+  const auto wakeups = started.runtime->queue_counters().wakeups - back_to_back.wakeups;
+  Check(all_ok && wakeups < 150, "300 back-to-back 1 ms calls with a 50 us window: the loop polls on across its turns",
+        std::to_string(wakeups) + " wake-ups");
+
+  // Windows that end all the time while 4 threads call at random moments: a request stranded by a
+  // skipped wake-up would time out.
+  started.runtime.reset();
+  started = Start(fixtures, microseconds(3));
+  if (!started.runtime) return;
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      std::mt19937 random(t);
+      for (int i = 0; i < 500; ++i) {
+        std::this_thread::sleep_for(microseconds(random() % 40));
+        if (started.runtime->Call("echo", "x", milliseconds(5000)).value == "x") ok++;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  Check(ok == 2000, "4 threads x 500 calls at random moments with a 3 us window: none stranded",
+        std::to_string(ok.load()) + " of 2000 answered");
+}
+
+void SpinOffChecks(const std::string& fixtures) {
+  auto started = Start(fixtures, microseconds(0));
+  Check(started.runtime != nullptr, "a runtime with spin_wait 0 starts", started.error);
+  if (!started.runtime) return;
+  PolicyRuntime& rt = *started.runtime;
+  bool all_ok = true;
+  const auto before = rt.queue_counters();
+  for (int i = 0; i < 20; ++i) all_ok = all_ok && rt.Call("echo", std::to_string(i), milliseconds(5000)).value == std::to_string(i);
+  const auto after = rt.queue_counters();
+  Check(all_ok && after.wakeups == before.wakeups + 20 && after.polled == 0,
+        "spin_wait 0: every call wakes the loop, nothing is polled (as before spinning existed)",
+        std::to_string(after.wakeups - before.wakeups) + " wake-ups for 20 calls, " + std::to_string(after.polled) + " polled");
+  const auto start = Clock::now();
+  Result r = rt.Call("busy", "400", milliseconds(20));
+  const double took = MsSince(start);
+  Check(r.status == Result::Status::kTimeout && Contains(r.value, "interrupted") && took >= 19 && took < 300,
+        "spin_wait 0: a call past its deadline is interrupted", Show(r));
+}
+
+void BadOptionChecks(const std::string& fixtures) {
+  for (long us : {-1L, static_cast<long>(bridge::RuntimeOptions::kMaxSpinWait.count()) + 1}) {
+    auto started = Start(fixtures, microseconds(us));
+    Check(!started.runtime && Contains(started.error, "spin_wait must be between 0 and"),
+          "spin_wait " + std::to_string(us) + " us is refused with a clear error", started.error);
+  }
+}
+
+}  // namespace
+
+void SpinWaitChecks(const std::string& fixtures) {
+  QueueChecks();
+  AwaitChecks();
+  PollingRuntimeChecks(fixtures);
+  WakeUpRuntimeChecks(fixtures);
+  SpinOffChecks(fixtures);
+  BadOptionChecks(fixtures);
+}
+
+}  // namespace mesos_policy::testing
