@@ -105,7 +105,14 @@ void AllocatorMirror::updateUnavailability(const mesos::SlaveID& id, const Optio
 
 void AllocatorMirror::offered(const mesos::FrameworkID& frameworkId, const mesos::SlaveID& agentId,
                               const mesos::Resources& resources) {
-  if (agents_.contains(agentId)) agents_.at(agentId).used[frameworkId] += resources;
+  if (!agents_.contains(agentId)) return;
+  mesos::Resources& used = agents_.at(agentId).used[frameworkId];
+  // Most offers go to a framework holding nothing there: a copy, not a merge.
+  if (used.empty()) {
+    used = resources;
+  } else {
+    used += resources;
+  }
 }
 
 void AllocatorMirror::recovered(const mesos::FrameworkID& frameworkId, const mesos::SlaveID& agentId,

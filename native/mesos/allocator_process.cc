@@ -412,6 +412,15 @@ void AllocatorProcess::deliver(const protocol::Allocation& allocation) {
 void AllocatorProcess::giveBack(const DecodedAllocation::Rejected& rejected) {
   metrics_.Increment("rejected_offers");
   const protocol::OfferEntry& entry = rejected.entry;
+  if (rejected.unknown) {
+    // Nothing to give back (the entry names resources the reply does not hold), yet the engine
+    // counts them as offered: rebuild its state from the mirror before the next request.
+    LOG(ERROR) << "mesos-policy allocator: the policy's offer to framework '" << entry.framework_id() << "' role '"
+               << entry.role() << "' on agent '" << entry.agent_id() << "' cannot be read (" << rejected.why
+               << "); resyncing the policy runtime's allocator";
+    generation_ = 0;
+    return;
+  }
   if (rejected.constraints) {
     VLOG(1) << "mesos-policy allocator: not offering agent " << entry.agent_id() << " to framework "
             << entry.framework_id() << " in role " << entry.role() << ": " << rejected.why;
