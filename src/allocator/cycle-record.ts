@@ -15,10 +15,25 @@ export interface CycleRecord {
   readonly offersOn: Map<string, OfferNote[]>;
   /** `${frameworkId}\0${agentId}` → the policy's rejection in the last cycle. */
   readonly policyRejections: Map<string, PolicyRejectionNote>;
-  /** Per agent, the frameworks visited and skipped, with the rule that skipped them (parallel arrays, cheap to fill). */
-  readonly skips: Map<string, { readonly frameworks: string[]; readonly roles: string[]; readonly codes: SkipCode[] }>;
+  /** Per agent, the frameworks visited and skipped, with the rule that skipped them (read them with `skipsOf`). */
+  readonly skips: Map<string, AgentSkips>;
   /** Roles found at their quota limits during the fair-share stage (passed over on plain agents without a visit). */
   readonly saturatedRoles: Set<string>;
+  /** Why `frameworkId` was passed over on `agentId`, once per visit that passed it, in visit order. */
+  skipsOf(agentId: string, frameworkId: string): Array<{ readonly role: string; readonly code: SkipCode }>;
+}
+
+/** The skips on one agent: parallel arrays (cheap to fill), and runs of remembered rejections noted at once. */
+export interface AgentSkips {
+  readonly frameworks: string[];
+  readonly roles: string[];
+  readonly codes: SkipCode[];
+  /**
+   * A visit that skipped a set of frameworks for their remembered rejections at once notes the set
+   * (a skip plan's, never changed afterwards) less `except` (those the visit had passed before),
+   * with `at`: how many single skips came before.
+   */
+  runs: Array<{ readonly at: number; readonly role: string; readonly frameworks: ReadonlySet<string>; readonly except: readonly string[] }> | undefined;
 }
 
 export interface PolicyRejectionNote {
@@ -48,7 +63,6 @@ export type SkipCode =
  * the cycle); `offersOn` is built from them the first time `explain` asks.
  */
 export class CycleLog implements CycleRecord {
-  readonly skips: CycleRecord['skips'] = new Map();
   readonly saturatedRoles = new Set<string>();
   private readonly offerAgents: string[] = [];
   private readonly offerFrameworks: string[] = [];
@@ -60,8 +74,18 @@ export class CycleLog implements CycleRecord {
   private readonly rejectionAgents: string[] = [];
   private readonly rejectionNotes: PolicyRejectionNote[] = [];
   private policyRejectionsValue: Map<string, PolicyRejectionNote> | undefined;
-  private lastSkipAgent: string | undefined;
-  private lastSkips: { readonly frameworks: string[]; readonly roles: string[]; readonly codes: SkipCode[] } | undefined;
+  /**
+   * Skips likewise, for the whole cycle (a cycle with many frameworks per role skips thousands,
+   * and an object and three arrays per agent were most of the record's garbage); `runs[i].at` is
+   * the number of single skips logged before run i. `skips` is built from them when asked.
+   */
+  private readonly skipAgents: string[] = [];
+  private readonly skipFrameworks: string[] = [];
+  private readonly skipRoles: string[] = [];
+  private readonly skipCodes: SkipCode[] = [];
+  private readonly runAgents: string[] = [];
+  private readonly runs: Array<{ readonly at: number; readonly role: string; readonly frameworks: ReadonlySet<string>; readonly except: readonly string[] }> = [];
+  private skipsValue: Map<string, AgentSkips> | undefined;
 
   constructor(
     readonly at: number,
@@ -106,14 +130,59 @@ export class CycleLog implements CycleRecord {
     this.offerStages.push(stage);
   }
 
+  get skips(): Map<string, AgentSkips> {
+    if (this.skipsValue === undefined) {
+      const byAgent = new Map<string, AgentSkips>();
+      const on = (agentId: string): AgentSkips => {
+        let skips = byAgent.get(agentId);
+        if (skips === undefined) byAgent.set(agentId, (skips = { frameworks: [], roles: [], codes: [], runs: undefined }));
+        return skips;
+      };
+      let run = 0;
+      for (let i = 0; i <= this.skipAgents.length; i++) {
+        for (; run < this.runs.length && this.runs[run]!.at === i; run++) {
+          const skips = on(this.runAgents[run]!);
+          (skips.runs ??= []).push({ ...this.runs[run]!, at: skips.frameworks.length });
+        }
+        if (i === this.skipAgents.length) break;
+        const skips = on(this.skipAgents[i]!);
+        skips.frameworks.push(this.skipFrameworks[i]!);
+        skips.roles.push(this.skipRoles[i]!);
+        skips.codes.push(this.skipCodes[i]!);
+      }
+      this.skipsValue = byAgent;
+    }
+    return this.skipsValue;
+  }
+
   skipped(agentId: string, frameworkId: string, role: string, code: SkipCode): void {
-    // Skips come in runs on one agent (a visit walks a role's frameworks): keep its entry at hand.
-    let skips = agentId === this.lastSkipAgent ? this.lastSkips : this.skips.get(agentId);
-    if (skips === undefined) this.skips.set(agentId, (skips = { frameworks: [], roles: [], codes: [] }));
-    this.lastSkipAgent = agentId;
-    this.lastSkips = skips;
-    skips.frameworks.push(frameworkId);
-    skips.roles.push(role);
-    skips.codes.push(code);
+    this.skipsValue = undefined;
+    this.skipAgents.push(agentId);
+    this.skipFrameworks.push(frameworkId);
+    this.skipRoles.push(role);
+    this.skipCodes.push(code);
+  }
+
+  /** `frameworks` but `except` were skipped in `role` for their remembered rejections (code 'policy'); neither is changed afterwards. */
+  skippedRemembered(agentId: string, role: string, frameworks: ReadonlySet<string>, except: readonly string[]): void {
+    this.skipsValue = undefined;
+    this.runAgents.push(agentId);
+    this.runs.push({ at: this.skipAgents.length, role, frameworks, except });
+  }
+
+  skipsOf(agentId: string, frameworkId: string): Array<{ readonly role: string; readonly code: SkipCode }> {
+    const out: Array<{ readonly role: string; readonly code: SkipCode }> = [];
+    const skips = this.skips.get(agentId);
+    if (skips === undefined) return out;
+    let run = 0;
+    const runs = skips.runs ?? [];
+    for (let i = 0; i <= skips.frameworks.length; i++) {
+      for (; run < runs.length && runs[run]!.at === i; run++) {
+        const r = runs[run]!;
+        if (r.frameworks.has(frameworkId) && !r.except.includes(frameworkId)) out.push({ role: r.role, code: 'policy' });
+      }
+      if (i < skips.frameworks.length && skips.frameworks[i] === frameworkId) out.push({ role: skips.roles[i]!, code: skips.codes[i]! });
+    }
+    return out;
   }
 }

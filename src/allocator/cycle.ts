@@ -12,6 +12,8 @@ import type { FrameworkState } from './framework.ts';
 import { isAllocatable } from './min-allocatable.ts';
 import type { PolicyRunner } from './policy-runner.ts';
 import type { RememberedRejections } from './remembered-rejections.ts';
+import { RoleVisit } from './role-visit.ts';
+import { DRFSorter } from './sorter/index.ts';
 import { limitsMinus, scalarQuantities, type Quantities } from './quantities.ts';
 import { filtersOffer } from './refuse-filter.ts';
 import type { AllocatorState } from './state.ts';
@@ -31,9 +33,13 @@ export class Cycle {
   private readonly saturatedByNames = new Map<string, Set<string>>();
   /** Whether some framework has offer constraints (which are checked before anything else). */
   private readonly anyOfferConstraints: boolean;
+  /** Neither offer constraints nor a sortFrameworks stage: a role's visit that ends at once has no effect. */
+  private readonly visitsWithoutEffects: boolean;
 
   /** The policy's rejections that hold until the agent or the framework changes. */
   private readonly remembered: RememberedRejections;
+  /** The visit of a role on an agent under way (one at a time). */
+  private readonly visit: RoleVisit;
 
   constructor(
     private readonly state: AllocatorState,
@@ -43,6 +49,7 @@ export class Cycle {
   ) {
     this.remembered = policy.remembered;
     this.record = new CycleLog(now, candidates);
+    this.visit = new RoleVisit(this.record);
     // Mesos computes consumption and headroom once, before the stages.
     this.quota = new CycleQuota(state);
     let anyOfferConstraints = false;
@@ -50,6 +57,7 @@ export class Cycle {
       if (framework.offerConstraints !== undefined) anyOfferConstraints = true;
     });
     this.anyOfferConstraints = anyOfferConstraints;
+    this.visitsWithoutEffects = !anyOfferConstraints && policy.policy.sortFrameworks === undefined;
   }
 
   run(): void {
@@ -115,12 +123,12 @@ export class Cycle {
           continue;
         }
       }
-      const remembered = this.remembered.size === 0 ? undefined : this.remembered.forRole(agent, role);
-      for (const frameworkId of this.frameworkOrder(role, agent)) {
-        if (remembered?.get(frameworkId) !== undefined) {
-          this.rememberedSkip(agent, frameworkId, role);
-          continue;
-        }
+      // Nothing on the agent for the role: its first framework would end the visit ('stop') before
+      // anything is noted, unless offer constraints skip (and note) frameworks first. Not skipped
+      // when reading the order has effects: a policy's sortFrameworks, or the random sorter's draws.
+      if (this.visitsWithoutEffects && agent.allocatableTo(role).isEmpty() && this.state.frameworkSorters.get(role) instanceof DRFSorter) continue;
+      const visit = this.beginVisit(agent, role);
+      for (let frameworkId = visit.next(); frameworkId !== undefined; frameworkId = visit.next()) {
         if (stage === 'quota-guarantees') {
           unmet = this.quota.unmetGuarantees(role);
           if (unmet === undefined) break;
@@ -128,11 +136,16 @@ export class Cycle {
         const outcome = this.candidate(agent, role, frameworkId, stage, unmet);
         if (outcome === 'stop') break;
         if (outcome === undefined) continue;
+        visit.changing();
         this.offer(agent, role, frameworkId, stage, outcome);
         // Nothing left on the agent: the next framework would end the visit ('stop'), after being
         // recorded as skipped only if offer constraints exclude it. Without any, end it now.
-        if (!this.anyOfferConstraints && agent.available.isEmpty()) return;
+        if (!this.anyOfferConstraints && agent.available.isEmpty()) {
+          visit.end();
+          return;
+        }
       }
+      visit.end();
     }
   }
 
@@ -147,18 +160,16 @@ export class Cycle {
           unmet = this.quota.unmetGuarantees(role);
           if (unmet === undefined) continue;
         }
-        const remembered = this.remembered.size === 0 ? undefined : this.remembered.forRole(agent, role);
-        for (const frameworkId of this.frameworkOrder(role, agent)) {
-          if (remembered?.get(frameworkId) !== undefined) {
-            this.rememberedSkip(agent, frameworkId, role);
-            continue;
-          }
+        // The offer comes after every role's visit: the agent does not change during one.
+        const visit = this.beginVisit(agent, role);
+        for (let frameworkId = visit.next(); frameworkId !== undefined; frameworkId = visit.next()) {
           const outcome = this.candidate(agent, role, frameworkId, stage, unmet);
           if (outcome === 'stop') break;
           if (outcome === undefined) continue;
           const score = this.policy.score(outcome.context ?? this.offerContext(agent, role, outcome.framework, stage, outcome.toOffer));
           if (best === undefined || score > best.score) best = { role, frameworkId, candidate: outcome, score };
         }
+        visit.end();
       }
       if (best === undefined) return;
       this.offer(agent, best.role, best.frameworkId, stage, best.candidate);
@@ -166,18 +177,18 @@ export class Cycle {
   }
 
   /**
-   * The role's frameworks in the order of its sorter when the role's visit on this agent begins,
-   * as Mesos walks the vector `sort()` returned then, whatever the visit's offers do to the order.
-   * Without a policy's reordering it is read lazily (`order()`): the visit usually ends after one or
-   * two frameworks, and building the whole array of a role with a thousand frameworks for every
-   * agent cost more than the rest of the visit. Read it with `for … of`, so that leaving the loop
-   * early ends the reader.
+   * Begins the role's visit on the agent (role-visit.ts): the role's frameworks in the order of
+   * its sorter when the visit begins, or the policy's order, without those whose remembered
+   * rejection holds. Call `end()` on every way out.
    */
-  private frameworkOrder(role: string, agent: AgentState): Iterable<string> {
+  private beginVisit(agent: AgentState, role: string): RoleVisit {
     const sorter = this.state.frameworkSorters.get(role);
-    if (sorter === undefined) return [];
-    if (this.policy.policy.sortFrameworks === undefined) return sorter.order();
-    return this.policy.sortFrameworks({ now: this.now, agent: agentView(agent), role, frameworks: sorter.sort(), share: (f) => sorter.share(f) });
+    const remembered = this.remembered.size === 0 ? undefined : this.remembered.forRole(agent, role);
+    const policyOrder = sorter === undefined || this.policy.policy.sortFrameworks === undefined
+      ? undefined
+      : this.policy.sortFrameworks({ now: this.now, agent: agentView(agent), role, frameworks: sorter.sort(), share: (f) => sorter.share(f) });
+    this.visit.begin(agent.id, role, sorter, remembered, policyOrder);
+    return this.visit;
   }
 
   /**
@@ -284,17 +295,6 @@ export class Cycle {
    */
   private offerContext(agent: AgentState, role: string, framework: FrameworkState, stage: AllocationStage, offer: Resources): OfferContext {
     return { now: this.now, stage, role, framework: frameworkView(this.state, framework), agent: agentView(agent), offer };
-  }
-
-  /**
-   * A rejection the policy let the engine remember still holds: the policy is not asked, and
-   * nothing else is checked, since Mesos's per-framework rules could only skip the framework too
-   * (on the remembered content something was allocatable to the role, so no 'stop' either, short
-   * of shared resources offered earlier in the cycle). Only the skip is noted, no reason per
-   * visit: explain reads the reason from the remembered entry.
-   */
-  private rememberedSkip(agent: AgentState, frameworkId: string, role: string): void {
-    this.record.skipped(agent.id, frameworkId, role, 'policy');
   }
 
   private skip(agent: AgentState, frameworkId: string, role: string, code: SkipCode): undefined {

@@ -72,15 +72,9 @@ export function explain(engine: AllocatorEngine, frameworkId: string, agentId: s
   if (framework.has('MULTI_ROLE') && !agent.capabilities.has('MULTI_ROLE')) reasons.push({ code: 'implicit-filter', message: 'MULTI_ROLE framework, agent without MULTI_ROLE' });
 
   const visited = new Set<string>();
-  const skips = record.skips.get(agentId);
-  if (skips !== undefined) {
-    for (let i = 0; i < skips.frameworks.length; i++) {
-      if (skips.frameworks[i] !== frameworkId) continue;
-      const role = skips.roles[i]!;
-      const code = skips.codes[i]!;
-      visited.add(role);
-      reasons.push(skipReason(engine, frameworkId, agentId, role, code, record.at));
-    }
+  for (const { role, code } of record.skipsOf(agentId, frameworkId)) {
+    visited.add(role);
+    reasons.push(skipReason(engine, frameworkId, agentId, role, code, record.at));
   }
   for (const role of framework.roles) {
     if (framework.suppressedRoles.has(role)) reasons.push({ code: 'suppressed', role, message: `offers suppressed for role '${role}'` });

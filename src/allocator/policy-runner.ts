@@ -95,7 +95,7 @@ export class PolicyRunner {
     if (this.policy.size === undefined) return ctx.offer;
     try {
       const sized = this.policy.size(ctx);
-      if (sized === undefined) return ctx.offer;
+      if (sized === undefined || sized === ctx.offer) return ctx.offer;
       if (typeof (sized as Resources)?.contains !== 'function') throw new Error('size must return Resources or undefined');
       if (!ctx.offer.contains(sized)) throw new Error(`size returned ${String(sized)}, which is not part of the offer ${String(ctx.offer)}`);
       return sized;

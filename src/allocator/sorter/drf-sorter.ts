@@ -28,7 +28,7 @@
 import type { Resources } from '../../resources/index.ts';
 import type { SorterNode } from './client-tree.ts';
 import { before, compare, SiblingOrder } from './sibling-order.ts';
-import type { SorterOptions } from './sorter.ts';
+import type { SorterOptions, SorterOrder } from './sorter.ts';
 import { checkWeight, TreeSorter } from './tree-sorter.ts';
 import { fullyRead, OrderReader, size, sumSizes, type Following } from './order-reader.ts';
 
@@ -162,13 +162,15 @@ export class DRFSorter extends TreeSorter {
     return this.flat;
   }
 
-  order(): IterableIterator<string> {
+  order(): SorterOrder {
     this.prepare();
     this.freezeReader();
     // Whoever reads the order this way does not need `flat` kept up to date on every allocation.
     this.keepFlat = false;
-    return new OrderReader(this.following, ++this.lastToken, this.tree.root);
+    return new OrderReader(this.following, ++this.lastToken, this.tree.root, this.findLeaf);
   }
+
+  private readonly findLeaf = (client: string): SorterNode => this.tree.find(client);
 
   /** Recomputes and re-sorts everything once after the pool changed. */
   private prepare(): void {

@@ -20,9 +20,13 @@
  *   - add, remove, activate, deactivate and a change of the pool make the reader copy the rest of
  *     the order first (it then reads the copy); so does a new `order()` (the sorter follows one
  *     unfinished reader). A reader that was finished, broken out of or returned is forgotten.
+ * Hence `unreadInOrder`: while the reader reads the live tree only (no copy taken), the leaves it
+ * has not read come in the live tree's pre-order, which comparing keys tells for a few leaves
+ * without walking the rest.
  */
 import type { SorterNode } from './client-tree.ts';
-import type { SiblingOrder } from './sibling-order.ts';
+import { compare, type SiblingOrder } from './sibling-order.ts';
+import { SorterError, type SorterOrder } from './sorter.ts';
 
 /** How many clients a node contributes to the flattened order. */
 export function size(node: SorterNode): number {
@@ -65,6 +69,27 @@ function markRead(leaf: SorterNode, token: number): void {
   }
 }
 
+function depth(node: SorterNode): number {
+  let d = 0;
+  for (let n = node.parent; n !== undefined; n = n.parent) d++;
+  return d;
+}
+
+/** The order of two distinct leaves in a pre-order walk of the live tree: as the two children of their lowest common ancestor that hold them. */
+function preOrder(a: SorterNode, b: SorterNode): number {
+  if (a.parent !== b.parent) {
+    let da = depth(a);
+    let db = depth(b);
+    for (; da > db; da--) a = a.parent!;
+    for (; db > da; db--) b = b.parent!;
+    while (a.parent !== b.parent) {
+      a = a.parent!;
+      b = b.parent!;
+    }
+  }
+  return compare(a, b);
+}
+
 /** Which `order()` reader the sorter follows; shared by the sorter and its readers. */
 export interface Following {
   reader: OrderReader | undefined;
@@ -79,7 +104,7 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, 
  * children with leaves still to read. Either way the leaves not read yet come in the order they had
  * when the reader started (see the DRFSorter comment).
  */
-export class OrderReader implements IterableIterator<string> {
+export class OrderReader implements SorterOrder {
   /** While following the tree: the leaf to yield next. */
   private pending: SorterNode | undefined;
   /** Internal nodes whose children are read in a copy of their order (one chunk). */
@@ -92,6 +117,7 @@ export class OrderReader implements IterableIterator<string> {
     private readonly following: Following,
     readonly token: number,
     root: SorterNode,
+    private readonly find: (client: string) => SorterNode,
   ) {
     this.pending = this.firstUnread(root, 0, 0);
     if (this.pending !== undefined) following.reader = this;
@@ -120,6 +146,24 @@ export class OrderReader implements IterableIterator<string> {
     this.kept = undefined;
     this.rest = undefined;
     return DONE;
+  }
+
+  /**
+   * See SorterOrder; undefined once the reader reads from a copy (of a parent's children, or of the
+   * rest). While it reads the live tree it is the reader its sorter follows, so the read marks are its own.
+   */
+  unreadInOrder(clients: readonly string[]): readonly string[] | undefined {
+    if (this.rest !== undefined || (this.kept !== undefined && this.kept.size > 0)) return undefined;
+    // Finished or returned: it yields nothing more (and a later reader may have marked the leaves).
+    if (this.pending === undefined) return [];
+    const leaves: SorterNode[] = [];
+    for (const client of clients) {
+      const leaf = this.find(client);
+      if (leaf.kind !== 'active') throw new SorterError(`sorter client '${client}' is not active`);
+      if (leaf.yieldToken !== this.token) leaves.push(leaf);
+    }
+    if (leaves.length > 1) leaves.sort(preOrder);
+    return leaves.map((leaf) => leaf.client);
   }
 
   /** A child of `parent` with leaves still to read is about to move: read `parent`'s children in a copy. */

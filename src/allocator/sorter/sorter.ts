@@ -38,6 +38,18 @@ export interface SorterOptions {
   readonly allocationsOf?: (client: string) => ReadonlyMap<string, Resources>;
 }
 
+/** What `order()` returns: the clients one at a time, and for the DRF sorter a shortcut. */
+export interface SorterOrder extends IterableIterator<string> {
+  /**
+   * Of the given active clients, those this reader has not yielded yet, in the order it will yield
+   * them, without reading on: the engine asks for the few frameworks an agent visit must still
+   * consider when it knows the others will be skipped (remembered policy rejections). Undefined
+   * when it cannot tell without reading on; absent from readers that never can (the random
+   * sorter's order is drawn at once). Throws for a client that is unknown or not active.
+   */
+  unreadInOrder?(clients: readonly string[]): readonly string[] | undefined;
+}
+
 export interface Sorter {
   /** Adds an inactive client. Throws if it is already there. */
   add(client: string): void;
@@ -94,7 +106,13 @@ export interface Sorter {
    * otherwise reorder (nothing, in the usual case of allocations to clients already read in a
    * flat tree).
    */
-  order(): IterableIterator<string>;
+  order(): SorterOrder;
+  /**
+   * Changes whenever the set of active clients may have changed (add, remove, activate,
+   * deactivate, a client node splitting or collapsing); never on allocations. Lets a caller keep
+   * something it derived from the set of active clients.
+   */
+  readonly membershipVersion: number;
   /** Whether `client` is in the sorter, active or not. */
   contains(client: string): boolean;
   /** The number of clients, active or not. */

@@ -5,7 +5,7 @@
 import { Resources } from '../../resources/index.ts';
 import { ClientTree, type SorterNode, type TreeListener } from './client-tree.ts';
 import { ScalarPool } from './pool.ts';
-import { SorterError, type Sorter, type SorterOptions } from './sorter.ts';
+import { SorterError, type Sorter, type SorterOptions, type SorterOrder } from './sorter.ts';
 
 export function checkWeight(path: string, weight: number): void {
   // The master only accepts positive weights; zero or NaN would make shares meaningless.
@@ -20,9 +20,20 @@ export abstract class TreeSorter implements Sorter {
   /** False when the pool is shared and maintained by its owner. */
   protected readonly ownsPool: boolean;
   private readonly allocationsOf: ((client: string) => ReadonlyMap<string, Resources>) | undefined;
+  /** Bumped by every change of the tree's shape or of a node's kind (which the tree reports). */
+  membershipVersion = 0;
 
   protected constructor(options: SorterOptions) {
-    const listener: TreeListener = { placed: (node) => this.placed(node), leaving: (node) => this.leaving(node) };
+    const listener: TreeListener = {
+      placed: (node) => {
+        this.membershipVersion++;
+        this.placed(node);
+      },
+      leaving: (node) => {
+        this.membershipVersion++;
+        this.leaving(node);
+      },
+    };
     this.allocationsOf = options.allocationsOf;
     this.ownsPool = options.pool === undefined;
     this.pool = options.pool ?? new ScalarPool(new Set(options.excludedResourceNames ?? []));
@@ -45,7 +56,7 @@ export abstract class TreeSorter implements Sorter {
   abstract addAgent(agentId: string, scalarQuantities: ReadonlyMap<string, number>): void;
   abstract removeAgent(agentId: string): void;
   abstract sort(): readonly string[];
-  abstract order(): IterableIterator<string>;
+  abstract order(): SorterOrder;
 
   allocation(client: string): ReadonlyMap<string, Resources> {
     const leaf = this.tree.find(client);

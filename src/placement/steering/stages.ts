@@ -14,7 +14,8 @@
  * the rejection says `until: 'agent-changes'` when it cannot depend on anything but the agent and
  * the framework — nothing allocatable to the role on the whole agent is the framework's, so no
  * quota headroom, stage or earlier offer of the cycle could have left it something — and the
- * engine remembers it until the agent's resources change. When only the offer (cut by quota, or
+ * engine remembers it until the agent's resources change (and, with most of a role remembered on an
+ * agent, asks only the role's other frameworks there: skip plans). When only the offer (cut by quota, or
  * by shared resources already offered) holds nothing of the framework's, it is asked again. With
  * a role per service (the usual layout) Mesos's role rules already keep services apart and the
  * stages only pay a scan of the offer (see bench/placement-cycle.bench.ts).

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Resources, type ResourceInput } from '../../../src/resources/index.ts';
-import { DRFSorter, RandomSorter } from '../../../src/allocator/sorter/index.ts';
+import { DRFSorter, RandomSorter, type SorterOrder } from '../../../src/allocator/sorter/index.ts';
 import { seededRandom } from '../../../src/allocator/random.ts';
 import { ReferenceDRF } from './drf-reference.ts';
 import { q, r, withClients } from './common-sorter-tests.ts';
@@ -120,6 +120,70 @@ test('order() after sort(): sort() results handed out never change, and sort() s
   assert.deepEqual(s.sort(), ref.sort());
 });
 
+test('unreadInOrder: the given clients a reader has not yielded, in its order, without reading on', () => {
+  const s = withClients(new DRFSorter(), 'f1', 'f2', 'f3', 'f4', 'f5');
+  s.addAgent(AGENT, q('cpus:100;mem:100'));
+  const reader = s.order();
+  assert.deepEqual(reader.unreadInOrder!(['f4', 'f1', 'f3']), ['f1', 'f3', 'f4']);
+  assert.equal(reader.next().value, 'f1');
+  assert.equal(reader.next().value, 'f2');
+  // Allocations to clients already read (the engine's offers) move them: the rest keep their order.
+  s.allocated('f1', AGENT, r('cpus:50'));
+  s.allocated('f2', AGENT, r('cpus:10'));
+  s.allocated('f5', AGENT, r('cpus:1'));
+  assert.deepEqual(s.sort(), ['f3', 'f4', 'f5', 'f2', 'f1']);
+  assert.deepEqual(reader.unreadInOrder!(['f5', 'f2', 'f3', 'f1']), ['f3', 'f5']);
+  assert.deepEqual(reader.unreadInOrder!([]), []);
+  assert.throws(() => reader.unreadInOrder!(['nobody']), /unknown sorter client/);
+  s.deactivate('f4');
+  // A structural change made the reader copy the rest of its order: it no longer answers.
+  assert.equal(reader.unreadInOrder!(['f3']), undefined);
+  assert.deepEqual([...reader], ['f3', 'f4', 'f5']);
+  assert.throws(() => s.order().unreadInOrder!(['f4']), /not active/);
+});
+
+test('unreadInOrder in a hierarchy: compared where the paths part; undefined once a subtree with clients to read moved', () => {
+  const s = withClients(new DRFSorter(), 'a/x', 'a/y', 'b/z', 'c');
+  s.addAgent(AGENT, q('cpus:100;mem:100'));
+  s.allocated('c', AGENT, r('cpus:1'));
+  const reader = s.order();
+  assert.deepEqual(reader.unreadInOrder!(['c', 'b/z', 'a/y']), ['a/y', 'b/z', 'c']);
+  assert.equal(reader.next().value, 'a/x');
+  // Subtree a moves behind b and c while a/y is still to read: the reader keeps a copy of the root's children.
+  s.allocated('a/x', AGENT, r('cpus:10'));
+  assert.equal(reader.unreadInOrder!(['c', 'a/y']), undefined);
+  assert.deepEqual([...reader], ['a/y', 'b/z', 'c']);
+});
+
+test('membershipVersion changes with the set of active clients, not with allocations', () => {
+  for (const s of [new DRFSorter(), new RandomSorter(seededRandom(1))]) {
+    s.addAgent(AGENT, q('cpus:100;mem:100'));
+    const seen = [s.membershipVersion];
+    const changed = (what: string) => {
+      assert.notEqual(s.membershipVersion, seen[seen.length - 1], what);
+      seen.push(s.membershipVersion);
+    };
+    s.add('f1');
+    changed('add');
+    s.activate('f1');
+    changed('activate');
+    s.allocated('f1', AGENT, r('cpus:1'));
+    s.unallocated('f1', AGENT, r('cpus:1'));
+    s.updateWeight('f1', 2);
+    assert.equal(s.membershipVersion, seen[seen.length - 1], 'allocations and weights');
+    s.add('f1/child');
+    changed('a leaf becoming internal');
+    s.activate('f1/child');
+    changed('activate');
+    s.deactivate('f1/child');
+    changed('deactivate');
+    s.deactivate('f1/child');
+    assert.equal(s.membershipVersion, seen[seen.length - 1], 'deactivating an inactive client');
+    s.remove('f1/child');
+    changed('remove');
+  }
+});
+
 test('RandomSorter.order() draws as sort() does', () => {
   const a = withClients(new RandomSorter(seededRandom(7)), 'a', 'b', 'c/d', 'c/e');
   const b = withClients(new RandomSorter(seededRandom(7)), 'a', 'b', 'c/d', 'c/e');
@@ -160,6 +224,8 @@ const op = fc.oneof(
   // The engine's pattern: allocate to the client a reader just yielded.
   { weight: 8, arbitrary: fc.record({ t: fc.constant('allocateRead' as const), reader: index, cpus: amount, mem: amount }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('close' as const), reader: index }) },
+  // The engine's shortcut: which of some active clients a reader has still to yield, in its order.
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('unread' as const), reader: index, pick: fc.nat(6) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('sort' as const) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('add' as const), c: index }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('remove' as const), c: index }) },
@@ -175,7 +241,7 @@ const op = fc.oneof(
 type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
 
 interface Open {
-  readonly reader: IterableIterator<string>;
+  readonly reader: SorterOrder;
   readonly expected: readonly string[];
   read: number;
   done: boolean;
@@ -243,6 +309,17 @@ function run(clients: readonly string[], steps: readonly Op[]): void {
           assert.equal(o.reader.next().done, true);
         }
         break;
+      case 'unread': {
+        const o = live.length > 0 ? pick(live, op.reader) : undefined;
+        if (o === undefined) break;
+        // Some of the clients active now (in the reference's current order, so not in the reader's).
+        const active = ref.sort();
+        const some = active.filter((_, i) => (i * 7 + op.pick) % 3 === 0);
+        const unread = o.reader.unreadInOrder!(some);
+        // Undefined once the reader reads a copy; otherwise exactly what it will yield of them.
+        if (unread !== undefined) assert.deepEqual(unread, o.expected.slice(o.read).filter((c) => some.includes(c)), `unread of ${JSON.stringify(some)}`);
+        break;
+      }
       case 'sort':
         assert.deepEqual(sorter.sort(), ref.sort());
         break;
