@@ -1,7 +1,9 @@
 /**
  * An agent as the allocator sees it (hierarchical.hpp `Slave`): its total, what each framework
  * has been offered or allocated there, and what is available — total minus offered-or-allocated,
- * with shared resources always available (they may be offered while in use).
+ * with shared resources always available (they may be offered while in use). Of what a framework
+ * holds, the part its tasks and executors use (Mesos `Slave::totalAllocated`, here per framework)
+ * is kept apart from what is merely offered.
  */
 import { Resources, type ResourceQuantities } from '../resources/index.ts';
 import type { AgentView } from '../policy/index.ts';
@@ -28,6 +30,13 @@ export class AgentState {
   /** Sum of `offeredOrAllocatedByFramework`, computed when asked (offers and declines do not need it). */
   private totalOfferedOrAllocatedValue: Resources | undefined = Resources.EMPTY;
   private availableValue = Resources.EMPTY;
+  /**
+   * Per framework, the part of its holding here that tasks and executors use (`addAgent` /
+   * `addFramework` used, `transitionOfferedToAllocated`); always contained in its holding.
+   */
+  private readonly allocatedByFramework = new Map<string, Resources>();
+  /** Sum of `allocatedByFramework` (Mesos `Slave::totalAllocated`), computed when asked. */
+  private totalAllocatedValue: Resources | undefined = Resources.EMPTY;
   /** What the cycle derives per role from `available`; invalidated whenever `available` changes. */
   private readonly views = new RoleViews();
   maintenance: Maintenance | undefined;
@@ -82,6 +91,45 @@ export class AgentState {
   offeredOrAllocated(): ReadonlyMap<string, Resources> {
     return this.offeredOrAllocatedByFramework;
   }
+  /** Per framework, what its tasks and executors use here (a subset of `offeredOrAllocated()`). */
+  allocated(): ReadonlyMap<string, Resources> {
+    return this.allocatedByFramework;
+  }
+  /** Mesos `Slave::totalAllocated`: everything tasks and executors use here. */
+  get totalAllocated(): Resources {
+    if (this.totalAllocatedValue === undefined) {
+      let total = Resources.EMPTY;
+      for (const used of this.allocatedByFramework.values()) total = total.plus(used);
+      this.totalAllocatedValue = total;
+    }
+    return this.totalAllocatedValue;
+  }
+  /** What the framework holds here that no task uses: its outstanding offers. */
+  offeredTo(frameworkId: string): Resources {
+    const held = this.offeredOrAllocatedByFramework.get(frameworkId);
+    if (held === undefined) return Resources.EMPTY;
+    const used = this.allocatedByFramework.get(frameworkId);
+    return used === undefined ? held : held.minus(used);
+  }
+
+  /** Part of the framework's holding is now used by tasks (the caller checked it is held and not yet used). */
+  markAllocated(frameworkId: string, resources: Resources): void {
+    if (resources.isEmpty()) return;
+    this.allocatedByFramework.set(frameworkId, (this.allocatedByFramework.get(frameworkId) ?? Resources.EMPTY).plus(resources));
+    this.totalAllocatedValue = undefined;
+  }
+
+  /** Tasks no longer use `resources` (returned, or still held but offered again); returns what was not marked used. */
+  unmarkAllocated(frameworkId: string, resources: Resources): Resources {
+    const used = this.allocatedByFramework.get(frameworkId);
+    if (used === undefined || resources.isEmpty()) return resources;
+    const rest = used.minus(resources);
+    const notUsed = resources.minus(used);
+    if (rest.isEmpty()) this.allocatedByFramework.delete(frameworkId);
+    else this.allocatedByFramework.set(frameworkId, rest);
+    this.totalAllocatedValue = undefined;
+    return notUsed;
+  }
 
   updateTotal(total: Resources): void {
     this.totalValue = total;
@@ -99,6 +147,10 @@ export class AgentState {
     if (rest.isEmpty()) this.offeredOrAllocatedByFramework.delete(frameworkId);
     else this.offeredOrAllocatedByFramework.set(frameworkId, rest);
     this.totalOfferedOrAllocatedValue = undefined;
+    // Used resources are always held: a framework that gives back more than it had offered loses
+    // the excess from its used part too (one map lookup when it has none here: declines).
+    const used = this.allocatedByFramework.get(frameworkId);
+    if (used !== undefined && !rest.contains(used)) this.unmarkAllocated(frameworkId, used.minus(rest));
     // total − (used − r) = available + r when r was in use; shared resources need the full formula.
     if (this.sharedValue.isEmpty()) this.setAvailable(this.availableValue.plus(resources.unallocate()));
     else this.updateAvailable();

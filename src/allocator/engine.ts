@@ -18,6 +18,7 @@ import { applyFrameworkOptions } from './framework-options.ts';
 import { askOperatorCalls, deliverOperatorCallResult, NO_OPERATOR_CALLS } from './operator-calls.ts';
 import { PolicyRunner } from './policy-runner.ts';
 import { addInto, scalarQuantities, subtractInto } from './quantities.ts';
+import { offerHolder, quotaConsumed, recoverAllocated, recoverOffered } from './used.ts';
 import { seededRandom } from './random.ts';
 import { createRefusedOfferFilter, refuseFilterDurationMs } from './refuse-filter.ts';
 import { DRFSorter } from './sorter/drf-sorter.ts';
@@ -26,7 +27,7 @@ import { RandomSorter } from './sorter/random-sorter.ts';
 import { AllocatorState, byAllocationRole, type SorterFactory } from './state.ts';
 import type {
   AgentCapability, AgentInfo, CycleResult, FrameworkInfo, FrameworkOptions, InverseOfferStatus,
-  OfferFilters, Quota, Unavailability, WeightInfo,
+  OfferFilters, Offers, Quota, Unavailability, WeightInfo,
 } from './types.ts';
 
 export type { AllocatorOptions } from './engine-options.ts';
@@ -43,6 +44,8 @@ export class AllocatorEngine {
   private triggeredAt: number | undefined;
   private periodicDueAt = 0;
   private lastCycle: CycleRecord | undefined;
+  /** The last cycle's offers as handed out: a rescind takes its offer out of them. */
+  private lastOffers: Offers | undefined;
   /** Counters, as Mesos's `allocator/mesos/allocation_runs` and friends. */
   readonly metrics = { allocationRuns: 0, offersMade: 0, inverseOffersMade: 0 };
 
@@ -123,6 +126,7 @@ export class AllocatorEngine {
     const cycle = new Cycle(this.state, this.policyRunner, candidates, now);
     cycle.run();
     this.lastCycle = cycle.record;
+    this.lastOffers = cycle.offers;
     this.metrics.allocationRuns++;
     for (const byRole of cycle.offers.values()) for (const byAgent of byRole.values()) this.metrics.offersMade += byAgent.size;
     for (const byAgent of cycle.inverseOffers.values()) this.metrics.inverseOffersMade += byAgent.size;
@@ -134,6 +138,27 @@ export class AllocatorEngine {
   /** How one of the policy's operator calls ended (the master's answer, or offline `applyOperatorCalls`'s). */
   operatorCallResult(result: OperatorCallResult): void {
     deliverOperatorCallResult(this.policyRunner, result);
+  }
+
+  /**
+   * Mesos `Master::rescindOffer` offline: the framework's outstanding offer in `role` on the agent
+   * (what it holds there in that role and no task uses) goes back to the agent, with `filters`
+   * (`recoverResources`), and leaves the last cycle's `offers`, so a driver that answers offers
+   * after making operator calls does not answer it. Returns what was rescinded (empty: nothing).
+   */
+  rescindOffer(frameworkId: string, agentId: string, role: string, filters: OfferFilters | undefined): Resources {
+    const agent = this.state.agents.get(agentId);
+    if (agent === undefined || !this.state.frameworks.has(frameworkId)) return Resources.EMPTY;
+    const offered = agent.offeredTo(frameworkId).allocations().get(role);
+    if (offered === undefined || offered.isEmpty()) return Resources.EMPTY;
+    this.recoverResources(frameworkId, agentId, offered, filters, false);
+    const byRole = this.lastOffers?.get(frameworkId);
+    const byAgent = byRole?.get(role);
+    if (byAgent?.delete(agentId) === true && byAgent.size === 0) {
+      byRole!.delete(role);
+      if (byRole!.size === 0) this.lastOffers!.delete(frameworkId);
+    }
+    return offered;
   }
 
   /** Runs every cycle due up to `now`, in order; what a driver with a real clock does. */
@@ -180,7 +205,7 @@ export class AllocatorEngine {
       if (framework.suppressedRoles.has(role)) state.frameworkSorter(role).deactivate(frameworkId);
       else state.frameworkSorter(role).activate(frameworkId);
     }
-    // The agents already hold these in their offered-or-allocated books (addAgent's `used`).
+    // The agents already hold these, as used, in their books (addAgent's `used`).
     for (const [agentId, resources] of used) {
       if (state.agents.has(agentId)) state.trackAllocated(agentId, frameworkId, resources);
     }
@@ -196,6 +221,10 @@ export class AllocatorEngine {
       const held = agent.offeredOrAllocated().get(frameworkId);
       if (held === undefined) continue;
       state.untrackAllocated(agent.id, frameworkId, held);
+      // Mesos leaves `totalAllocated` alone here: the master has recovered every task first. A
+      // driver that removes a framework with tasks still running loses their "used" figure too.
+      const used = agent.allocated().get(frameworkId);
+      if (used !== undefined) agent.unmarkAllocated(frameworkId, used);
       agent.increaseAvailable(frameworkId, held);
       agent.maintenance?.offersOutstanding.delete(frameworkId);
     }
@@ -260,7 +289,11 @@ export class AllocatorEngine {
     if (state.agents.has(agentId)) throw new AllocatorError(`agent ${agentId} is already added`);
     if (typeof info?.hostname !== 'string') throw new AllocatorError(`agent ${agentId}: AgentInfo.hostname is required`);
     const agent = new AgentState(agentId, info, new Set(capabilities), true, total);
-    for (const [frameworkId, resources] of used) agent.decreaseAvailable(frameworkId, resources);
+    // `used` is what tasks and executors use (Mesos: `Slave::totalAllocated` starts as its sum).
+    for (const [frameworkId, resources] of used) {
+      agent.decreaseAvailable(frameworkId, resources);
+      agent.markAllocated(frameworkId, resources);
+    }
     if (unavailability !== undefined) agent.maintenance = { unavailability, statuses: new Map(), offersOutstanding: new Set() };
     state.agents.set(agentId, agent);
     state.roleTree.trackReservations(total.reserved());
@@ -329,6 +362,9 @@ export class AllocatorEngine {
     for (const [frameworkId, resources] of used) {
       if (!state.frameworks.has(frameworkId)) continue;
       agent.decreaseAvailable(frameworkId, resources);
+      // Mesos does not add these to `totalAllocated`, yet a task on them ends with
+      // `recoverResources(..., isAllocated = true)`, which needs them there: counted as used.
+      agent.markAllocated(frameworkId, resources);
       state.trackAllocated(agentId, frameworkId, resources);
     }
   }
@@ -398,6 +434,15 @@ export class AllocatorEngine {
     if (duration !== undefined) framework.inverseOfferFilters.set(agentId, { expiresAt: this.clock() + duration });
   }
 
+  /**
+   * Mesos's `allocator/mesos/quota/roles/<role>/resources/<name>/consumed` gauges: per role, the
+   * unreserved non-revocable scalars its tasks use (with its subroles') plus its reservations;
+   * roles with nothing consumed are left out, as Mesos removes their gauges. Computed when asked.
+   */
+  quotaConsumed(): Map<string, Map<string, number>> {
+    return quotaConsumed(this.state);
+  }
+
   getInverseOfferStatuses(): Promise<Map<string, Map<string, InverseOfferStatus>>> {
     const result = new Map<string, Map<string, InverseOfferStatus>>();
     for (const agent of this.state.agents.values()) {
@@ -406,23 +451,47 @@ export class AllocatorEngine {
     return Promise.resolve(result);
   }
 
-  /** Offered resources now used by tasks (quota "consumed" figures); the allocator's books do not change otherwise. */
-  transitionOfferedToAllocated(_agentId: string, _resources: Resources): void {}
+  /**
+   * Offered resources are now used by launched tasks and executors (Mesos adds them to the agent's
+   * `totalAllocated` and the role tree's allocated figures: the quota "consumed" metric). Mesos
+   * does not say whose: `frameworkId` names the framework when the caller knows it (offline
+   * drivers); without it the framework is the one whose outstanding offers on the agent contain
+   * them (the first such, when several do: `recoverResources` later corrects a wrong guess).
+   */
+  transitionOfferedToAllocated(agentId: string, resources: Resources, frameworkId?: string): void {
+    if (resources.isEmpty()) return;
+    const agent = this.state.agents.get(agentId);
+    if (agent === undefined) throw new AllocatorError(`transitionOfferedToAllocated: unknown agent ${agentId}`);
+    const owner = frameworkId ?? offerHolder(agent, resources);
+    if (owner === undefined || !agent.offeredTo(owner).contains(resources)) {
+      throw new AllocatorError(`transitionOfferedToAllocated: ${resources} are not offered to ${frameworkId === undefined ? 'any framework' : `framework ${frameworkId}`} on agent ${agentId}`);
+    }
+    agent.markAllocated(owner, resources);
+  }
 
-  /** Resources come back (decline, rescind, task end); `filters` installs a refuse filter. */
-  recoverResources(frameworkId: string, agentId: string, resources: Resources, filters: OfferFilters | undefined, _isAllocated = false): void {
+  /**
+   * Resources come back (decline, rescind, task end); `filters` installs a refuse filter.
+   * `isAllocated`: they were used by tasks (transitioned, or `used` when added), not merely offered.
+   */
+  recoverResources(frameworkId: string, agentId: string, resources: Resources, filters: OfferFilters | undefined, isAllocated = false): void {
     if (resources.isEmpty()) return;
     const state = this.state;
     const agent = state.agents.get(agentId);
+    if (agent === undefined) return;
     const framework = state.frameworks.get(frameworkId);
-    if (agent === undefined || framework === undefined) return;
-    const roles = [...byAllocationRole(resources)].map(([role]) => role);
-    if (roles.length !== 1) throw new AllocatorError(`recoverResources needs resources of exactly one allocation role, got ${roles.length}`);
-    const role = roles[0]!;
-    // Mesos CHECKs that the framework holds them there (Slave::increaseAvailable).
-    if (!(agent.offeredOrAllocated().get(frameworkId)?.contains(resources) ?? false)) {
+    const roles = framework === undefined ? [] : [...byAllocationRole(resources)].map(([role]) => role);
+    if (framework !== undefined && roles.length !== 1) throw new AllocatorError(`recoverResources needs resources of exactly one allocation role, got ${roles.length}`);
+    // Mesos CHECKs that the framework holds them (Slave::increaseAvailable): here nothing changes.
+    // It also CHECKs that `isAllocated` ones are in `totalAllocated`; that figure only informs
+    // (metrics, FrameworkView.used), so here what is not there is not refused: a refusal would
+    // keep the resources from coming back.
+    if (framework !== undefined && !(agent.offeredOrAllocated().get(frameworkId)?.contains(resources) ?? false)) {
       throw new AllocatorError(`recoverResources: ${resources} are not offered or allocated to framework ${frameworkId} on agent ${agentId}`);
     }
+    if (isAllocated) recoverAllocated(agent, frameworkId, resources);
+    else if (framework !== undefined) recoverOffered(agent, frameworkId, resources);
+    if (framework === undefined) return;
+    const role = roles[0]!;
     agent.increaseAvailable(frameworkId, resources);
     if (state.frameworkSorters.get(role)?.contains(frameworkId) === true) state.untrackAllocated(agentId, frameworkId, resources);
     this.policyRunner.callback((p) => p.onResourcesRecovered?.({ frameworkId, agentId, resources }));

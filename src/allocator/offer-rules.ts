@@ -5,6 +5,7 @@
  */
 import type { Resources } from '../resources/index.ts';
 import type { AgentView, FrameworkView } from '../policy/index.ts';
+import { usedBy } from './used.ts';
 import type { AgentState } from './agent.ts';
 import type { FrameworkState } from './framework.ts';
 import type { Quantities } from './quantities.ts';
@@ -87,7 +88,7 @@ export function stripIncapableResources(resources: Resources, framework: Framewo
 /**
  * The policy's view of a framework, built once per change of the framework (`update` drops it)
  * rather than per (framework, agent) visit: building it was the largest part of calling a stage.
- * Same own properties as before; `allocation` is still computed when read (it changes with every offer).
+ * Same own properties as before; `allocation` and `used` are still computed when read (they change with every offer and launch).
  */
 export function frameworkView(state: AllocatorState, framework: FrameworkState): FrameworkView {
   return (framework.policyView ??= {
@@ -103,6 +104,9 @@ export function frameworkView(state: AllocatorState, framework: FrameworkState):
         if (held !== undefined) out.set(agent.id, held);
       }
       return out;
+    },
+    get used(): ReadonlyMap<string, Resources> {
+      return usedBy(state, framework.id);
     },
   });
 }

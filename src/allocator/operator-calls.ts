@@ -6,8 +6,8 @@
  * here. Either way their effect comes back as an operator's would, through `updateAvailable`, and
  * each outcome reaches the policy through `operatorCallResult`.
  */
-import { ResourceError, Resources, type OfferOperation } from '../resources/index.ts';
-import type { OperatorCall, OperatorCallResult, OperatorCallsContext } from '../policy/index.ts';
+import { applyOperation, operationConversions, ResourceError, Resources, type OfferOperation } from '../resources/index.ts';
+import type { AgentMaintenance, FrameworkView, OperatorCall, OperatorCallResult, OperatorCallsContext, RescindedOffer } from '../policy/index.ts';
 import type { AllocatorEngine } from './engine.ts';
 import { agentView, frameworkView } from './offer-rules.ts';
 import type { PolicyRunner } from './policy-runner.ts';
@@ -37,15 +37,46 @@ function reportPolicyError(runner: PolicyRunner, stage: OperatorCallStage, error
   (runner as unknown as { fail(stage: string, error: unknown): void }).fail(stage, error);
 }
 
-/** Active agents (their available resources live) and every framework, as the stages see them. */
+/**
+ * Active agents (their available resources live), every framework, and the agents scheduled for
+ * maintenance with the inverse-offer answers (copies: the policy cannot change the engine's).
+ */
 export function operatorCallsContext(state: AllocatorState, now: number): OperatorCallsContext {
   const agents: OperatorCallsContext['agents'][number][] = [];
+  const maintenance = new Map<string, AgentMaintenance>();
   state.agents.forEach((agent) => {
     if (agent.activated) agents.push(agentView(agent));
+    const m = agent.maintenance;
+    if (m !== undefined) {
+      maintenance.set(agent.id, { unavailability: m.unavailability, inverseOfferStatuses: new Map(m.statuses), inverseOffersOutstanding: new Set(m.offersOutstanding) });
+    }
   });
   const frameworks: OperatorCallsContext['frameworks'][number][] = [];
-  state.frameworks.forEach((framework) => frameworks.push(frameworkView(state, framework)));
-  return { now, agents, frameworks };
+  state.frameworks.forEach((framework) => frameworks.push(snapshotView(frameworkView(state, framework))));
+  return { now, agents, frameworks, maintenance };
+}
+
+/**
+ * The framework's view with `allocation` and `used` read from the books once, when first asked:
+ * nothing changes them while the stage runs, and each read walks every agent (a controller asks
+ * for every framework, per instance).
+ */
+function snapshotView(view: FrameworkView): FrameworkView {
+  let allocation: ReadonlyMap<string, Resources> | undefined;
+  let used: ReadonlyMap<string, Resources> | undefined;
+  return {
+    id: view.id,
+    ...(view.name === undefined ? {} : { name: view.name }),
+    roles: view.roles,
+    capabilities: view.capabilities,
+    ...(view.principal === undefined ? {} : { principal: view.principal }),
+    get allocation() {
+      return (allocation ??= view.allocation);
+    },
+    get used() {
+      return (used ??= view.used ?? new Map());
+    },
+  };
 }
 
 /**
@@ -169,10 +200,12 @@ export function deliverOperatorCallResult(runner: PolicyRunner, result: Operator
 }
 
 /**
- * Offline, what the master does with each call: its operations one at a time through
- * `updateAvailable` (one operator HTTP call each), stopping at the first that does not apply
- * (409, with the OperationError's message). Calls in order; every result goes to
- * `engine.operatorCallResult` and is returned.
+ * Offline, what the master does with each call: its operations one at a time (one operator HTTP
+ * call each, Master::Http::_operation): outstanding offers on the agent rescinded until the
+ * operation's resources are free (`rescindFor`), then `updateAvailable`, stopping at the first
+ * that does not apply (409, with the OperationError's message). Calls in order; every result
+ * goes to `engine.operatorCallResult` and is returned; rescinded offers are in `rescinded` and
+ * gone from the last cycle's offers.
  */
 export function applyOperatorCalls(engine: AllocatorEngine, calls: readonly OperatorCall[]): OperatorCallResult[] {
   const results: OperatorCallResult[] = [];
@@ -186,15 +219,65 @@ export function applyOperatorCalls(engine: AllocatorEngine, calls: readonly Oper
 
 function applyOperatorCall(engine: AllocatorEngine, call: OperatorCall): OperatorCallResult {
   let applied = 0;
+  const rescinded: RescindedOffer[] = [];
+  const withRescinded = () => (rescinded.length === 0 ? {} : { rescinded: Object.freeze(rescinded) });
   for (const operation of call.operations) {
+    rescinded.push(...rescindFor(engine, call.agentId, operation));
     try {
       engine.applyAvailable(call.agentId, [operation]);
     } catch (e) {
       // OperationError (a ResourceError): the operation does not apply; anything else is a bug.
       if (!(e instanceof ResourceError)) throw e;
-      return Object.freeze({ id: call.id, ok: false, applied, httpStatus: HTTP_CONFLICT, message: e.message });
+      return Object.freeze({ id: call.id, ok: false, applied, httpStatus: HTTP_CONFLICT, message: e.message, ...withRescinded() });
     }
     applied++;
   }
-  return Object.freeze({ id: call.id, ok: true, applied });
+  return Object.freeze({ id: call.id, ok: true, applied, ...withRescinded() });
+}
+
+/** Mesos `Filters()`: the master's rescind for an operator call installs the default 5 s refuse filter. */
+const RESCIND_FILTERS = Object.freeze({});
+
+/**
+ * Master::Http::_operation's rescinds: the resources the operation consumes are `required`; each
+ * outstanding offer on the agent that holds some of them is rescinded (one framework's offer in
+ * one role; in the order the frameworks came to hold resources there, where the master walks a
+ * hash set), until what was rescinded alone would let the operation apply. An operation that is
+ * not valid rescinds nothing (the master answers 400 before; here `updateAvailable` refuses it).
+ */
+export function rescindFor(engine: AllocatorEngine, agentId: string, operation: OfferOperation): RescindedOffer[] {
+  const agent = engine.state.agents.get(agentId);
+  if (agent === undefined) return [];
+  let required = Resources.EMPTY;
+  try {
+    for (const c of operationConversions(operation, agent.total, { checkpointed: agent.total })) required = required.plus(c.consumed);
+  } catch (e) {
+    if (e instanceof ResourceError) return [];
+    throw e;
+  }
+  const rescinded: RescindedOffer[] = [];
+  let recoveredTotal = Resources.EMPTY;
+  for (const frameworkId of [...agent.offeredOrAllocated().keys()]) {
+    for (const [role, offered] of agent.offeredTo(frameworkId).allocations()) {
+      const recovered = offered.unallocate();
+      if (required.equals(required.minus(recovered))) continue; // contributes nothing
+      const resources = engine.rescindOffer(frameworkId, agentId, role, RESCIND_FILTERS);
+      if (resources.isEmpty()) continue;
+      rescinded.push(Object.freeze({ frameworkId, agentId, role, resources }));
+      recoveredTotal = recoveredTotal.plus(recovered);
+      required = required.minus(recovered);
+      if (applies(recoveredTotal, operation)) return rescinded;
+    }
+  }
+  return rescinded;
+}
+
+function applies(resources: Resources, operation: OfferOperation): boolean {
+  try {
+    applyOperation(resources, operation);
+    return true;
+  } catch (e) {
+    if (e instanceof ResourceError) return false;
+    throw e;
+  }
 }

@@ -26,6 +26,14 @@ export interface FrameworkView {
   readonly principal?: string;
   /** Everything offered or allocated to this framework, per agent. */
   readonly allocation: ReadonlyMap<string, Resources>;
+  /**
+   * The part of `allocation` its tasks and executors use (launched: Mesos
+   * `transitionOfferedToAllocated`, or running when the agent or framework was added), per agent;
+   * `allocation` minus `used` is what its outstanding offers hold. Computed when read. The
+   * engine always sets it; optional only so that views made by hand (tests) stay valid — read
+   * undefined as "cannot tell" (all of `allocation` may be in use).
+   */
+  readonly used?: ReadonlyMap<string, Resources>;
 }
 
 /** Which of Mesos's two passes is running: quota guarantees first, then fair share. */
@@ -59,11 +67,38 @@ export interface SortFrameworksContext {
   share(frameworkId: string): number;
 }
 
+/** A maintenance window (Mesos `Unavailability`), in ms of the engine's clock. */
+export interface MaintenanceWindow {
+  readonly start: number;
+  readonly durationMs?: number;
+}
+
+/** A framework's answer to an inverse offer (Mesos `InverseOfferStatus`). */
+export interface InverseOfferAnswer {
+  readonly status: 'UNKNOWN' | 'ACCEPT' | 'DECLINE';
+  readonly frameworkId: string;
+  readonly timestamp: number;
+}
+
+/** An agent scheduled for maintenance, as the allocator knows it (`updateUnavailability`, `updateInverseOffer`). */
+export interface AgentMaintenance {
+  readonly unavailability: MaintenanceWindow;
+  /** Latest answer per framework to the agent's inverse offers (Mesos `getInverseOfferStatuses`). */
+  readonly inverseOfferStatuses: ReadonlyMap<string, InverseOfferAnswer>;
+  /** Frameworks that hold an inverse offer for the agent and have not answered it. */
+  readonly inverseOffersOutstanding: ReadonlySet<string>;
+}
+
 export interface OperatorCallsContext {
   readonly now: number;
   /** Every active agent, with what is unallocated on it now (not offered, not used). */
   readonly agents: readonly AgentView[];
   readonly frameworks: readonly FrameworkView[];
+  /**
+   * Agents with a maintenance window, active or not, by agent id (what a controller needs to
+   * drain one). Absent from older engines: read it as possibly undefined.
+   */
+  readonly maintenance?: ReadonlyMap<string, AgentMaintenance>;
 }
 
 /**
@@ -86,6 +121,21 @@ export interface OperatorCallResult {
   /** The master's HTTP status for the failed operation (0: no answer: no connection, time-out); offline 409 for an operation that does not apply. */
   readonly httpStatus?: number;
   readonly message?: string;
+  /**
+   * Offers the master rescinded to make the call's operations (Master::Http::_operation rescinds
+   * outstanding offers on the agent until the operation's resources are free): each framework's
+   * offer in one role on the agent, with what it held. Offline only; inside the master the
+   * frameworks hear it as RescindResourceOfferMessage. Absent when none was rescinded.
+   */
+  readonly rescinded?: readonly RescindedOffer[];
+}
+
+/** An outstanding offer withdrawn for an operator call: its resources went back to the agent. */
+export interface RescindedOffer {
+  readonly frameworkId: string;
+  readonly agentId: string;
+  readonly role: string;
+  readonly resources: Resources;
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * The simulators' stand-in for the master's operator API: a cycle's operator calls are made right
- * after the cycle (engine `applyOperatorCalls`: updateAvailable per operation, 409 on the first
- * that does not apply) and reported in plain, JSON-friendly form.
+ * after the cycle (engine `applyOperatorCalls`: outstanding offers on the agent rescinded as the
+ * master does, then updateAvailable per operation, 409 on the first that does not apply) and
+ * reported in plain, JSON-friendly form. A rescinded offer is gone from the cycle's offers, so a
+ * simulator that answers them afterwards does not answer it.
  */
 import type { AllocatorEngine } from '../allocator/engine.ts';
 import { applyOperatorCalls } from '../allocator/operator-calls.ts';
@@ -17,6 +19,8 @@ export interface SimOperatorCall {
   readonly applied: number;
   readonly httpStatus?: number;
   readonly message?: string;
+  /** Offers rescinded to make it, each as `framework [role] on agent: resources`. */
+  readonly rescinded?: readonly string[];
 }
 
 export function describeOperation(op: OfferOperation): string {
@@ -36,12 +40,19 @@ export function describeOperation(op: OfferOperation): string {
 export function makeOperatorCalls(engine: AllocatorEngine, calls: readonly OperatorCall[]): SimOperatorCall[] {
   if (calls.length === 0) return [];
   const results = applyOperatorCalls(engine, calls);
-  return calls.map((call, i) => ({ agentId: call.agentId, operations: call.operations.map(describeOperation), ...results[i]! }));
+  return calls.map((call, i) => {
+    const { rescinded, ...result } = results[i]!;
+    return {
+      agentId: call.agentId, operations: call.operations.map(describeOperation), ...result,
+      ...(rescinded === undefined ? {} : { rescinded: rescinded.map((o) => `${o.frameworkId} [${o.role}] on ${o.agentId}: ${String(o.resources.unallocate())}`) }),
+    };
+  });
 }
 
 export function formatOperatorCall(call: SimOperatorCall): string {
   const outcome = call.ok
     ? 'applied'
     : `failed after ${call.applied} of ${call.operations.length} (${call.httpStatus ?? 'no status'}): ${call.message ?? ''}`;
-  return `operator call ${call.id} on ${call.agentId}: ${call.operations.join(', ')} → ${outcome}`;
+  const rescinded = call.rescinded === undefined ? '' : ` (rescinded ${call.rescinded.join('; ')})`;
+  return `operator call ${call.id} on ${call.agentId}: ${call.operations.join(', ')} → ${outcome}${rescinded}`;
 }

@@ -205,7 +205,7 @@ export class TestCluster {
   launch(frameworkId: string, agentId: string, offered: Resources, used: Resources, refuseSeconds = 5): void {
     const rest = offered.minus(used);
     if (!rest.isEmpty()) this.engine.recoverResources(frameworkId, agentId, rest, { refuseSeconds });
-    this.engine.transitionOfferedToAllocated(agentId, used);
+    this.engine.transitionOfferedToAllocated(agentId, used, frameworkId);
   }
 
   /** Tasks end: their resources come back with no filter. */

@@ -1,6 +1,6 @@
 /** A cycle's offers and operator calls, with lookups that read like the assertions tests want to make. */
 import type { CycleResult } from '../allocator/types.ts';
-import type { OperatorCall, OperatorCallResult } from '../policy/index.ts';
+import type { OperatorCall, OperatorCallResult, RescindedOffer } from '../policy/index.ts';
 import { Resources } from '../resources/index.ts';
 
 /** One of the policy's operator calls and, once it was made, how it ended. */
@@ -37,7 +37,15 @@ export class CycleView {
     return result === undefined ? { call } : { call, result };
   }
 
-  /** Every (framework, role, agent) offer of the cycle. */
+  /**
+   * Offers the master rescinded to make this cycle's operator calls (made right after it); they
+   * are no longer in `entries()` / `offered(...)`: the frameworks lost them.
+   */
+  get rescinded(): readonly RescindedOffer[] {
+    return this.operatorCallResults.flatMap((r) => r.rescinded ?? []);
+  }
+
+  /** Every (framework, role, agent) offer of the cycle (without those rescinded since). */
   entries(): OfferEntry[] {
     const out: OfferEntry[] = [];
     for (const [frameworkId, byRole] of this.result.offers) {

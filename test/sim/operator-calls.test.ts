@@ -62,3 +62,21 @@ test('the data-service simulation makes the calls right after its allocation run
   assert.equal(second.offers, 1);
   assert.deepEqual(results.map((r) => r.id), ['reserve', 'too-big']);
 });
+
+test('simulate: a call on offered resources rescinds the offer first (as the master), the report says so, and the framework never answers it', () => {
+  const plain = parseScenario({
+    options: { allocationIntervalMs: 1000, seed: 1 },
+    agents: [{ id: 'a1', resources: 'cpus:4;mem:1024' }],
+    frameworks: [{ id: 'web', roles: ['web'], demand: { tasks: 1, resources: 'cpus:1' }, refuseSeconds: 0 }],
+    cycles: 2,
+  });
+  const policy: Policy = { operatorCalls: (ctx) => ctx.now > 0 ? [] : [{ id: 'reserve', agentId: 'a1', operations: [{ type: 'RESERVE', resources: [RESERVED] }] }] };
+  const report = simulate(plain, policy);
+  const [first, second] = report.cycles;
+  assert.deepEqual(first!.operatorCalls.map((c) => [c.id, c.ok, c.rescinded]), [['reserve', true, ['web [web] on a1: cpus:4; mem:1024']]]);
+  assert.equal(first!.offers.length, 0, 'rescinded before the framework answered');
+  assert.match(formatReport(report), /→ applied \(rescinded web \[web\] on a1: cpus:4; mem:1024\)/);
+  // After the rescind's 5 s filter nothing is offered to web on a1 in the next cycle either.
+  assert.equal(second!.offers.length, 0);
+  assert.equal(second!.tasksRunning['web'], 0);
+});

@@ -97,3 +97,20 @@ test('failOperatorCall with applied > 0 leaves the operations before the failure
   assert.equal(total.persistentVolumes().size, 0);
   assert.deepEqual(results, [{ id: 'both', ok: false, applied: 1, httpStatus: 0, message: 'timed out' }]);
 });
+
+test('a call made on offered resources rescinds the offer: the cycle view and the log say which, and the offer is gone from the view', () => {
+  const calls: OperatorCall[] = [{ id: 'r', agentId: 'a1', operations: [{ type: 'RESERVE', resources: [CPU] }] }];
+  const cluster = buildCluster({
+    agents: [{ id: 'a1', resources: 'cpus:2;mem:256' }],
+    frameworks: [{ id: 'web', roles: ['web'] }],
+    policy: { operatorCalls: () => calls.splice(0) },
+    operatorCalls: 'hold',
+  });
+  const cycle = cluster.runCycle();
+  assert.ok(cycle.offered('web', 'a1') !== undefined, 'offered, the call held');
+  const [result] = cluster.makeOperatorCalls();
+  assert.equal(result!.ok, true);
+  assert.deepEqual(result!.rescinded!.map((o) => [o.frameworkId, o.role]), [['web', 'web']]);
+  assert.deepEqual(cluster.operatorCallLog[0]!.result.rescinded, result!.rescinded);
+  assert.equal(cycle.offered('web', 'a1'), undefined, 'the last cycle’s offer was withdrawn');
+});

@@ -16,17 +16,19 @@ export function clusterAgentOf(view: AgentView): ClusterAgent {
 
 /**
  * Resources outstanding in offers to the service's own frameworks, per agent: what they hold
- * that is not a labelled (owned) reservation. The service's framework launches only out of its
- * reservations, so these are offers, and the master's operator API rescinds offers to make a
- * RESERVE (Master::Http::_operation), so the service's own offers do not hide resources from its
- * planner. Should such a resource be a task's after all, the RESERVE gets 409 and the controller
- * re-plans. (Other frameworks' offers cannot be told from their tasks: see the placement hold.)
+ * that no task uses (FrameworkView.used) and is not a labelled (owned) reservation. The master's
+ * operator API rescinds offers to make a RESERVE (Master::Http::_operation), so the service's own
+ * offers do not hide resources from its planner. (Other frameworks' offers are not counted: a
+ * rescind would take their offer back from under them; see the placement hold.)
  */
 export function ownOffers(frameworks: readonly FrameworkView[], owned: (f: FrameworkView) => boolean): Map<string, Resources> {
   const out = new Map<string, Resources>();
   for (const f of frameworks) {
     if (!owned(f)) continue;
-    for (const [agentId, held] of f.allocation) {
+    for (const [agentId, allocated] of f.allocation) {
+      // Without `used` (a view made by hand) the framework's own plain resources count as offers, as before.
+      const used = f.used?.get(agentId);
+      const held = used === undefined ? allocated : allocated.minus(used);
       const free = held.filter((r) => r.reservations.length === 0 || ownerOf(r) === undefined);
       if (free.isEmpty()) continue;
       const plain = free.unallocate();

@@ -9,14 +9,17 @@
  * nothing). The stages: a launch gate (a service's reservations are offered only while the
  * instance may launch), the placement hold (agents kept from other frameworks' offers while
  * instances wait for a place), then the steering (each service's reservations to its own
- * framework only).
+ * framework only). Maintenance comes from the allocator too (`OperatorCallsContext.maintenance`):
+ * an agent's window starts its controllers' drain (instances move one failure domain at a time),
+ * an inverse offer outstanding with the service's framework lets the controller ask for ACCEPT
+ * once nothing of the service is left there, and the framework's ACCEPT ends that request.
  *
  * What the allocator cannot do stays the framework's: launching (out of offers that carry the
  * instance's reservations, `launchable`), killing (`frameworkRequests().kills`) and answering
  * inverse offers (`frameworkRequests().acceptInverseOffers`); the requests are also written to
  * `log` (inside the master: its log).
  */
-import type { AgentView, FrameworkView, OfferContext, OperatorCall, OperatorCallResult, OperatorCallsContext, Policy, Rejection } from '../../policy/index.ts';
+import type { AgentView, FrameworkView, MaintenanceWindow, OfferContext, OperatorCall, OperatorCallResult, OperatorCallsContext, Policy, Rejection } from '../../policy/index.ts';
 import type { Unavailability } from '../../allocator/index.ts';
 import { ReservationLedger } from '../ledger/index.ts';
 import { DataServiceController, type InstanceStatus } from '../lifecycle/index.ts';
@@ -50,9 +53,13 @@ export interface DataServiceControl {
   outstandingCalls(): string[];
   /** Things that went wrong and need a person (lost answers, failed undos, missing reservations). */
   problems(): string[];
-  /** A maintenance window for the agent (undefined: it ended); the allocator's policy view does not carry it. */
+  /**
+   * A maintenance window for the agent (undefined: it ended). Windows the allocator knows
+   * (`OperatorCallsContext.maintenance`) are passed on each cycle without this; it is for a
+   * window the allocator does not know.
+   */
   maintenance(agentId: string, unavailability: Unavailability | undefined): void;
-  /** An inverse offer was sent for the agent (the frameworks learn this, not the allocator's policy view). */
+  /** An inverse offer was sent for the agent; the allocator's are passed on each cycle without this. */
   inverseOffer(agentId: string, unavailability?: Unavailability): void;
 }
 
@@ -90,6 +97,11 @@ export function dataServicePolicy(specs: ServiceSpec | readonly ServiceSpec[], o
   const views = new WeakMap<AgentView, ClusterAgent>();
   // Before the first cycle (no drivers yet), maintenance news waits here.
   const early: Array<(c: DataServiceController) => void> = [];
+  // Maintenance as the allocator reports it: windows passed on (agent → window), and per service
+  // the agents whose outstanding inverse offer its controller was told of.
+  const windows = new Map<string, MaintenanceWindow>();
+  const told = new Map<string, Set<string>>();
+  const answered = new Map<string, Set<string>>();
 
   const start = (ctx: OperatorCallsContext) => {
     const epoch = ctx.now.toString(36);
@@ -143,6 +155,7 @@ export function dataServicePolicy(specs: ServiceSpec | readonly ServiceSpec[], o
         if (agent === undefined) views.set(a, (agent = clusterAgentOf(a)));
         return agent;
       });
+      followMaintenance(ctx);
       const calls: OperatorCall[] = [];
       allowed = undefined;
       let view: readonly ClusterAgent[] = base;
@@ -205,6 +218,59 @@ export function dataServicePolicy(specs: ServiceSpec | readonly ServiceSpec[], o
       for (const d of drivers.values()) apply(d.controller);
     },
   };
+  /**
+   * The allocator's maintenance, passed on: a new or changed window starts the controllers'
+   * drain (`maintenance`), a window gone ends it; an inverse offer outstanding with one of the
+   * service's frameworks tells its controller (`inverseOffer`), which asks for ACCEPT once nothing
+   * of the service is left there; the framework's ACCEPT (its latest answer) ends that request.
+   */
+  function followMaintenance(ctx: OperatorCallsContext): void {
+    const current = ctx.maintenance;
+    if (current === undefined) return; // an engine without maintenance in the context
+    for (const [agentId, m] of current) {
+      const before = windows.get(agentId);
+      if (before === undefined || before.start !== m.unavailability.start || before.durationMs !== m.unavailability.durationMs) {
+        windows.set(agentId, m.unavailability);
+        log(`maintenance of ${agentId} from t=${m.unavailability.start}${m.unavailability.durationMs === undefined ? '' : ` for ${m.unavailability.durationMs} ms`}: draining it`);
+        control.maintenance(agentId, m.unavailability);
+        for (const set of told.values()) set.delete(agentId);
+        for (const set of answered.values()) set.delete(agentId);
+      }
+    }
+    for (const agentId of [...windows.keys()]) {
+      if (current.has(agentId)) continue;
+      windows.delete(agentId);
+      log(`maintenance of ${agentId} ended`);
+      control.maintenance(agentId, undefined);
+      for (const set of told.values()) set.delete(agentId);
+      for (const set of answered.values()) set.delete(agentId);
+    }
+    if (current.size === 0) return;
+    for (const driver of drivers.values()) {
+      const own = ctx.frameworks.filter((f) => owns(f, driver.service));
+      const toldHere = told.get(driver.service) ?? new Set<string>();
+      const answeredHere = answered.get(driver.service) ?? new Set<string>();
+      told.set(driver.service, toldHere);
+      answered.set(driver.service, answeredHere);
+      for (const [agentId, m] of current) {
+        const accepted = own.some((f) => m.inverseOfferStatuses.get(f.id)?.status === 'ACCEPT');
+        if (accepted) {
+          if (!answeredHere.has(agentId)) log(`${driver.service}: its framework accepted the inverse offer for ${agentId}`);
+          answeredHere.add(agentId);
+          driver.clearInverseOffer(agentId);
+          continue;
+        }
+        const outstanding = own.some((f) => m.inverseOffersOutstanding.has(f.id));
+        if (!outstanding) toldHere.delete(agentId);
+        else if (!toldHere.has(agentId)) {
+          toldHere.add(agentId);
+          driver.controller.inverseOffer(agentId);
+        }
+      }
+    }
+    allowed = undefined;
+  }
+
   // The offer as the steering sees it: launch gate, then the placement holds. filter and size see
   // the same context one after the other, so the last answer is kept.
   let preparedFor: OfferContext | undefined;

@@ -6,12 +6,11 @@
  * What the controller is told, and from what:
  * - agent removed / added: the agent left / joined the active agents since the last cycle (a
  *   deactivated agent, e.g. disconnected, counts as removed: its instances wait as `lost`);
- * - task running: the instance's reservations are allocated to a framework on its agent (offered
- *   or used: the allocator cannot tell them apart, and never sees task ids — the task id the
- *   controller records is `allocated:<framework id>`);
- * - task ended: they are back, unallocated, on its agent.
- * Maintenance and inverse offers are not in the allocator's policy view: `maintenance` and
- * `inverseOffer` pass them on when whoever knows (an operator tool, a test) calls them.
+ * - task running: a framework's task uses the instance's reservations on its agent (launched:
+ *   FrameworkView.used; the allocator never sees task ids — the task id the controller records
+ *   is `allocated:<framework id>`);
+ * - task ended: they are back on its agent, unallocated or in an outstanding offer.
+ * Maintenance windows and inverse offers come from the operator-calls context (policy.ts).
  */
 import type { AgentView, FrameworkView, OperatorCall, OperatorCallResult } from '../../policy/index.ts';
 import type { OfferOperation } from '../../resources/index.ts';
@@ -261,7 +260,7 @@ export class ServiceDriver {
         this.#holders.set(s.podInstance, usage.frameworkId);
         if (s.phase === 'idle') this.controller.taskRunning(s.podInstance, `allocated:${usage.frameworkId}`);
       } else if (s.phase === 'running' || s.phase === 'killing') {
-        this.controller.taskEnded(s.podInstance, usage.state === 'absent' ? 'RESERVATIONS_ABSENT' : 'RESOURCES_UNALLOCATED');
+        this.controller.taskEnded(s.podInstance, usage.state === 'absent' ? 'RESERVATIONS_ABSENT' : usage.state === 'offered' ? 'RESOURCES_OFFERED' : 'RESOURCES_UNALLOCATED');
         this.#holders.delete(s.podInstance);
         this.#kills.delete(s.podInstance);
       }

@@ -39,7 +39,7 @@ export class ServiceFramework {
     for (const [podInstance, resources] of byInstance) {
       if (resources.persistentVolumes().isEmpty()) continue; // not its whole reservation set yet
       rest = rest.minus(resources);
-      this.engine.transitionOfferedToAllocated(agentId, resources);
+      this.engine.transitionOfferedToAllocated(agentId, resources, this.id);
       this.tasks.set(podInstance, { agentId, resources });
       this.launches++;
     }
@@ -51,7 +51,7 @@ export class ServiceFramework {
     const task = this.tasks.get(podInstance);
     if (task === undefined) return;
     this.tasks.delete(podInstance);
-    this.engine.recoverResources(this.id, task.agentId, task.resources, undefined);
+    this.engine.recoverResources(this.id, task.agentId, task.resources, undefined, true);
   }
 
   agentLost(agentId: string): void {

@@ -13,7 +13,7 @@ test('cycle 0 reserves and creates a volume per node (one per host and rack); cy
   assert.ok(first.results.every((r) => r.ok));
   assert.deepEqual(policy.status('db').map((s) => s.phase), ['idle', 'idle', 'idle']);
   assert.equal(policy.frameworkRequests().launchable.length, 3);
-  cluster.step();
+  cluster.steps(2); // launched after cycle 1's operator calls: seen (used) at cycle 2's
   assert.equal(cluster.frameworks.get('db-fw')!.tasks.size, 3);
   assert.deepEqual(policy.status('db').map((s) => s.phase), ['running', 'running', 'running']);
   const where = placed(policy);
@@ -95,7 +95,7 @@ test('an agent lost and back: its node relaunches there on the same volume; noth
   cluster.steps(2);
   assert.equal(policy.status('db').find((s) => s.podInstance === victim)!.phase, 'lost');
   cluster.restoreAgent(where.agent);
-  cluster.steps(2);
+  cluster.steps(3);
   assert.equal(cluster.calls.length, callsBefore, 'no operator call at all');
   assert.equal(policy.status('db').find((s) => s.podInstance === victim)!.phase, 'running');
   assert.deepEqual(placed(policy), before, 'same agents, same volumes');
@@ -104,12 +104,12 @@ test('an agent lost and back: its node relaunches there on the same volume; noth
 
 test('a task that fails relaunches in place: its resources back unallocated → idle, offered again → running, same volume', () => {
   const { cluster, policy, lines } = dbCluster();
-  cluster.steps(2);
+  cluster.steps(3); // placed, launched, seen running
   const before = placed(policy);
   cluster.frameworks.get('db-fw')!.end('node-1');
   cluster.step();
   assert.ok(lines.some((l) => l.startsWith('db: task-ended node-1')));
-  cluster.step();
+  cluster.steps(2); // offered, launched, then seen used
   assert.equal(policy.status('db').find((s) => s.podInstance === 'node-1')!.phase, 'running');
   assert.ok(lines.some((l) => l.startsWith('db: relaunched node-1')));
   assert.deepEqual(placed(policy), before);
@@ -142,7 +142,7 @@ test('an agent gone past the permanent-failure timeout: replaced on another host
   cluster.steps(2);
   const old = placed(policy).get('node-2')!;
   cluster.removeAgent(old.agent);
-  cluster.steps(62);
+  cluster.steps(63);
   const now = placed(policy).get('node-2')!;
   assert.notEqual(now.agent, old.agent);
   assert.equal(Number(now.agent.split('-')[1]) % 3, Number(old.agent.split('-')[1]) % 3, 'same rack (GROUP_BY keeps one per rack)');

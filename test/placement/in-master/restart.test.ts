@@ -32,7 +32,7 @@ test('after a failover a node whose task had ended is offered and relaunched on 
   cluster.failover(fresh);
   cluster.step();
   assert.equal(fresh.status('db').find((s) => s.podInstance === 'node-1')!.phase, 'idle');
-  cluster.step();
+  cluster.steps(2); // offered, launched, then seen used
   assert.equal(fresh.status('db').find((s) => s.podInstance === 'node-1')!.phase, 'running');
   assert.equal(cluster.frameworks.get('db-fw')!.tasks.get('node-1')!.agentId, before.get('node-1')!.agent);
 });
