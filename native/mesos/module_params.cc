@@ -186,6 +186,14 @@ ParseOutcome ParseModuleParameters(ModuleKind kind, const ParameterList& paramet
       auto ms = value == "0" ? std::optional<unsigned long long>(0) : ParsePositive(value, kMaxMs);
       if (!ms) return fail("parameter 'reload_check_ms' must be 0 (off) or a positive number of milliseconds, not " + Quoted(value));
       config.reload_check = std::chrono::milliseconds(*ms);
+    } else if (key == "spin_wait_us") {
+      const auto max = static_cast<unsigned long long>(bridge::RuntimeOptions::kMaxSpinWait.count());
+      auto us = value == "0" ? std::optional<unsigned long long>(0) : ParsePositive(value, max);
+      if (!us) {
+        return fail("parameter 'spin_wait_us' must be 0 (no spinning) or a number of microseconds up to " +
+                    std::to_string(max) + ", not " + Quoted(value));
+      }
+      config.spin_wait = std::chrono::microseconds(*us);
     } else if (key == "operator_api_url" && kind == ModuleKind::kAllocator) {
       if (!LooksLikeHttpUrl(value)) {
         return fail("parameter 'operator_api_url' must be an http:// or https:// URL with a path (Mesos's: http://host:5050/api/v1), not " + Quoted(value));
@@ -218,7 +226,7 @@ ParseOutcome ParseModuleParameters(ModuleKind kind, const ParameterList& paramet
       if (!ms) return fail("parameter 'operator_timeout_ms' must be a positive number of milliseconds, not " + Quoted(value));
       config.operator_timeout = std::chrono::milliseconds(*ms);
     } else {
-      return fail("unknown parameter " + Quoted(key) + " (known: policy, heap_mb, call_timeout_ms, on_error, log_level, reload_check_ms" +
+      return fail("unknown parameter " + Quoted(key) + " (known: policy, heap_mb, call_timeout_ms, on_error, log_level, reload_check_ms, spin_wait_us" +
                   (kind == ModuleKind::kIsolator    ? ", watch_interval_ms, work_dir)"
                    : kind == ModuleKind::kAllocator ? ", operator_api_url, operator_principal, operator_secret, "
                                                       "operator_credential, operator_timeout_ms)"

@@ -10,6 +10,8 @@
 //                    (absolute, an existing directory; default: read off each container's sandbox path)
 //   reload_check_ms  how often to look at the bundle file for a new version (0, the default: never);
 //                    a changed file is reloaded in place (PolicySupervisor::Reload)
+//   spin_wait_us     how long a call's caller and the policy's thread spin before sleeping
+//                    (RuntimeOptions::spin_wait; 0: never; default 50)
 //   operator_api_url     (allocator only) where the policy's operator calls go (default: this
 //                        master's own http://<libprocess address>/api/v1)
 //   operator_principal, operator_secret  (allocator only) HTTP Basic credentials for those calls
@@ -26,6 +28,7 @@
 #include <vector>
 
 #include "log.h"
+#include "runtime_options.h"
 
 namespace mesos {
 class Parameters;
@@ -55,6 +58,7 @@ struct ModuleConfig {
   std::chrono::milliseconds watch_interval{1000};
   std::string work_dir;  // isolator: the agent's work_dir; empty: derived from the sandbox paths
   std::chrono::milliseconds reload_check{0};  // 0: the bundle is read at start only
+  std::chrono::microseconds spin_wait{bridge::RuntimeOptions::kDefaultSpinWait};
   // allocator: the operator API the policy's operator calls go to
   std::string operator_api_url;                        // empty: this master's own
   std::optional<OperatorCredential> operator_credential;  // none: no Authorization header

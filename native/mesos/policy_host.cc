@@ -49,6 +49,7 @@ std::unique_ptr<PolicyHost> PolicyHost::Start(const ModuleConfig& config, std::s
   options.bundle = config.policy;
   options.runtime.log = GlogSink(config);
   options.runtime.heap_mb = config.heap_mb;
+  options.runtime.spin_wait = config.spin_wait;
   // The host lives as long as its supervisor (a member), so the callback may use it.
   options.on_fresh_runtime = [self](const bridge::FreshRuntime& fresh) { self->FreshRuntime(fresh); };
   bridge::PolicySupervisor::Started started = bridge::PolicySupervisor::Start(std::move(options));

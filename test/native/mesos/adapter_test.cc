@@ -265,6 +265,12 @@ void Housekeeping(const std::string& bundle) {
   auto bad = ParseModuleParameters(ModuleKind::kHook, {{"policy", bundle}, {"reload_check_ms", "-1"}});
   Check(!bad.config && bad.error.find("reload_check_ms") != std::string::npos, "reload_check_ms=-1 is refused", bad.error);
 
+  Check(off.config && off.config->spin_wait.count() == 50, "spin_wait_us is 50 by default");
+  auto spin = ParseModuleParameters(ModuleKind::kHook, {{"policy", bundle}, {"spin_wait_us", "0"}});
+  Check(spin.config && spin.config->spin_wait.count() == 0, "spin_wait_us=0 turns spinning off", spin.error);
+  auto tooLong = ParseModuleParameters(ModuleKind::kAllocator, {{"policy", bundle}, {"spin_wait_us", "100001"}});
+  Check(!tooLong.config && tooLong.error.find("spin_wait_us") != std::string::npos, "spin_wait_us above 100000 is refused", tooLong.error);
+
   Check(RuntimeCounterMetricName(ModuleKind::kAllocator, "allocator/policy_errors/score") ==
             "mesos_policy/allocator/policy_errors/score", "allocator/policy_errors/<stage> keeps its name under the module");
   Check(RuntimeCounterMetricName(ModuleKind::kHook, "hooks/errors/agentTaskStatusDecorator") ==
