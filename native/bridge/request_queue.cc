@@ -62,7 +62,11 @@ RequestQueue::Batch RequestQueue::Poll(Clock::time_point until) {
   bool contended = false;
   const bool queued = SpinUntil(until, [this] { return queued_.load(std::memory_order_acquire); },
                                 spin_on_busy_machine_ ? nullptr : &contended);
-  if (contended) NoteContention();
+  if (contended) {
+    NoteContention();
+  } else {
+    NoteCalm();
+  }
   if (!queued) return batch;
   std::lock_guard<std::mutex> lock(mutex_);
   batch.swap(queue_);
@@ -90,6 +94,8 @@ std::chrono::microseconds RequestQueue::spin_now() const {
 void RequestQueue::NoteContention() {
   contended_.fetch_add(1, std::memory_order_relaxed);
   if (spin_on_busy_machine_) return;
+  if (contended_in_a_row_.fetch_add(1, std::memory_order_relaxed) + 1 < kContendedInARow) return;
+  contended_in_a_row_.store(0, std::memory_order_relaxed);
   const auto calm_from = Clock::now() + kCalmDown;
   calm_from_ns_.store(calm_from.time_since_epoch().count(), std::memory_order_relaxed);
 }

@@ -43,10 +43,13 @@ class RequestQueue {
   bool open();
 
   std::chrono::microseconds spin_wait() const { return spin_wait_; }
-  // spin_wait, or zero for kCalmDown after a spinner found the machine busy (NoteContention): there
-  // a wake-up is cheap and a spinner only takes the CPU from others.
+  // spin_wait, or zero for kCalmDown after kContendedInARow spins in a row found the machine busy
+  // (NoteContention; NoteCalm ends a streak): there a wake-up is cheap and a spinner only takes the
+  // CPU from others. One descheduled spin alone is no sign: a VM's vCPU is preempted now and then.
   std::chrono::microseconds spin_now() const;
   void NoteContention();
+  void NoteCalm() { contended_in_a_row_.store(0, std::memory_order_relaxed); }
+  static constexpr int kContendedInARow = 3;
   bool spin_on_busy_machine() const { return spin_on_busy_machine_; }
   static constexpr std::chrono::milliseconds kCalmDown{200};
 
@@ -88,6 +91,7 @@ class RequestQueue {
   Counters counters_;
   std::atomic<uint64_t> answered_while_spinning_{0};
   std::atomic<uint64_t> contended_{0};
+  std::atomic<int> contended_in_a_row_{0};
   std::atomic<int64_t> calm_from_ns_{0};  // steady_clock: no spinning before this
 };
 

@@ -43,7 +43,7 @@ struct RuntimeOptions {
   // spinner only takes CPU from others) turns spinning off for 200 ms. True: spin regardless (a
   // host with cores of its own).
   bool spin_on_busy_machine = false;
-  static constexpr std::chrono::microseconds kDefaultSpinWait{50};
+  static constexpr std::chrono::microseconds kDefaultSpinWait{100};
   static constexpr std::chrono::microseconds kMaxSpinWait{100000};
   // Called once, on the runtime's thread, when the runtime stops serving on its own (out of heap,
   // exit, event loop ended), with the reason; not called for a stop the host asked for.

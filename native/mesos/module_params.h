@@ -11,7 +11,7 @@
 //   reload_check_ms  how often to look at the bundle file for a new version (0, the default: never);
 //                    a changed file is reloaded in place (PolicySupervisor::Reload)
 //   spin_wait_us     how long a call's caller and the policy's thread spin before sleeping
-//                    (RuntimeOptions::spin_wait; 0: never; default 50)
+//                    (RuntimeOptions::spin_wait; 0: never; default 100)
 //   operator_api_url     (allocator only) where the policy's operator calls go (default: this
 //                        master's own http://<libprocess address>/api/v1)
 //   operator_principal, operator_secret  (allocator only) HTTP Basic credentials for those calls

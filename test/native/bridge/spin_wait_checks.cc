@@ -59,8 +59,14 @@ void QueueChecks() {
   Check(queue.spin_now() == microseconds(50), "queue: spin_on_busy_machine: contention leaves spinning on");
   RequestQueue calm(microseconds(50));
   calm.NoteContention();
-  Check(calm.spin_now() == microseconds(0) && calm.counters().contended == 1,
-        "queue: after a spinner found the machine busy, nobody spins for a while");
+  calm.NoteContention();
+  calm.NoteCalm();
+  calm.NoteContention();
+  calm.NoteContention();
+  Check(calm.spin_now() == microseconds(50), "queue: a calm spin ends a streak of contended ones; spinning stays on");
+  calm.NoteContention();
+  Check(calm.spin_now() == microseconds(0) && calm.counters().contended == 5,
+        "queue: after three spins in a row found the machine busy, nobody spins for a while");
   queue.Close();
   queue.BeginPolling();
   Check(!queue.Push(NewRequest()), "queue: a closed queue refuses requests while polling too");

@@ -265,7 +265,7 @@ void Housekeeping(const std::string& bundle) {
   auto bad = ParseModuleParameters(ModuleKind::kHook, {{"policy", bundle}, {"reload_check_ms", "-1"}});
   Check(!bad.config && bad.error.find("reload_check_ms") != std::string::npos, "reload_check_ms=-1 is refused", bad.error);
 
-  Check(off.config && off.config->spin_wait.count() == 50, "spin_wait_us is 50 by default");
+  Check(off.config && off.config->spin_wait == mesos_policy::bridge::RuntimeOptions::kDefaultSpinWait, "spin_wait_us defaults to the runtime's default");
   auto spin = ParseModuleParameters(ModuleKind::kHook, {{"policy", bundle}, {"spin_wait_us", "0"}});
   Check(spin.config && spin.config->spin_wait.count() == 0, "spin_wait_us=0 turns spinning off", spin.error);
   auto tooLong = ParseModuleParameters(ModuleKind::kAllocator, {{"policy", bundle}, {"spin_wait_us", "100001"}});
