@@ -9,6 +9,17 @@ namespace mesos_policy::adapter {
 OperatorCallQueue::OperatorCallQueue(Hooks hooks) : hooks_(std::move(hooks)) {}
 
 void OperatorCallQueue::Add(const protocol::OperatorCall& call, uint64_t generation) {
+  if (waiting_.size() >= kMaxWaiting) {
+    protocol::OperatorCallResult full;
+    full.set_id(call.id());
+    full.set_ok(false);
+    full.set_applied(0);
+    full.set_http_status(0);
+    full.set_message("not made: " + std::to_string(kMaxWaiting) +
+                     " operator calls are already waiting (the policy asks faster than the master answers)");
+    Ended(call, full);
+    return;
+  }
   waiting_.push_back(Waiting{call, generation});
   MakeNext();
 }

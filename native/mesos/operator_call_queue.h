@@ -10,6 +10,10 @@
 // reloaded after asking) is dropped, not made: the successor was resynced from the master's state,
 // which includes what earlier calls changed, and decides afresh; making the old calls as well could
 // reserve twice. A call already out finishes; its result goes to whichever runtime serves then.
+//
+// Bounded: a policy that asks faster than the master answers must not grow the master's memory
+// without end. Past kMaxWaiting queued calls a new one is not queued: it ends at once, failed (HTTP
+// status 0, a message saying why), and the policy hears so like any failure.
 #pragma once
 
 #include <process/future.hpp>
@@ -39,6 +43,8 @@ class OperatorCallQueue {
     // Counts "operator_calls/made|succeeded|failed|dropped".
     std::function<void(const std::string& counter)> count;
   };
+
+  static constexpr size_t kMaxWaiting = 1000;
 
   explicit OperatorCallQueue(Hooks hooks);
 

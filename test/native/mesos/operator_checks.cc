@@ -276,6 +276,17 @@ void Queue() {
   check(ended.size() == 5 && ended[4].id() == "broken" && !ended[4].ok() && ended[4].http_status() == 0 &&
             ended[4].message() == "boom" && !queue.busy(),
         "a failed future still gives a result", ended.size() == 5 ? ended[4].ShortDebugString() : "");
+
+  // Bounded: one call out, kMaxWaiting waiting; the next one fails at once, unmade.
+  queue.Add(CallOf("out", {Op::RESERVE}), 2);
+  for (size_t i = 0; i < OperatorCallQueue::kMaxWaiting; i++) queue.Add(CallOf("w" + std::to_string(i), {Op::RESERVE}), 2);
+  const size_t madeBefore = made.size();
+  queue.Add(CallOf("one-too-many", {Op::RESERVE}), 2);
+  check(queue.waiting() == OperatorCallQueue::kMaxWaiting && made.size() == madeBefore && ended.size() == 6 &&
+            ended[5].id() == "one-too-many" && !ended[5].ok() && ended[5].http_status() == 0 &&
+            ended[5].message().find("already waiting") != std::string::npos,
+        "past kMaxWaiting queued calls a new one fails at once, unmade, and the policy hears why",
+        ended.size() == 6 ? ended[5].ShortDebugString() : std::to_string(ended.size()));
 }
 
 // ---- against a fake master -------------------------------------------------------------------------------
