@@ -19,6 +19,13 @@
  * there): with `role-per-service` there are 101 roles, so every agent visit orders 101 roles, and on
  * the reservation agents (one in five) the visit goes on through every service role after the
  * offer (the reservation is left), deriving that role's allocatable view of the agent each time.
+ * Warm-up vs steady state: in `shared-role` the first timed cycles are the ones where the
+ * rejections are (re)made and remembered (the policy is asked ~100k times in the first, ~12k in the
+ * second, then once per offer), so a median over all cycles mixes two regimes. Each run counts the
+ * policy's `filter` calls per cycle (a counter in a wrapper: one extra call per ask, on the no-op
+ * and steering policies alike); the leading cycles where the steering was asked more than
+ * WARM_UP_ASKS_PER_OFFER × its offers are warm-up, the rest steady state, and the same cycle indices
+ * split every policy. All three medians are printed (all cycles, warm-up, steady state).
  * Run: `node --import tsx bench/placement-cycle.bench.ts [agents] [frameworks] [rounds]` (both layouts).
  */
 import { AllocatorEngine } from '../src/allocator/index.ts';
@@ -28,6 +35,8 @@ import { reservationLabels, withReservationSteering } from '../src/placement/ind
 
 const AGENT_CAPABILITIES = ['MULTI_ROLE', 'HIERARCHICAL_ROLE', 'RESERVATION_REFINEMENT'] as const;
 const SERVICES = 100;
+/** A cycle is steady once the steering is asked about once per offer (only the agent's taker, no non-owners re-asked). */
+const WARM_UP_ASKS_PER_OFFER = 1.1;
 
 export type RoleLayout = 'role-per-service' | 'shared-role';
 
@@ -39,6 +48,16 @@ export interface PlacementCycleFigure {
   readonly cyclesMs: readonly number[];
   readonly medianMs: number;
   readonly offers: readonly number[];
+  /** Calls of the policy's `filter` per timed cycle (0 without a filter stage). */
+  readonly asks: readonly number[];
+}
+
+/** Medians over a subset of cycles (same cycle indices for every policy). */
+export interface PlacementCycleMedians {
+  readonly policy: string;
+  readonly allMs: number;
+  readonly warmUpMs: number | undefined;
+  readonly steadyMs: number | undefined;
 }
 
 export interface PlacementCycleComparison {
@@ -48,6 +67,12 @@ export interface PlacementCycleComparison {
   readonly addedCost: number;
   /** no-op stages median / default median − 1: the part the engine's stage calls cost by themselves. */
   readonly stageCallCost: number;
+  /** How many leading cycles of each run are warm-up (see the header). */
+  readonly warmUpCycles: number;
+  readonly medians: readonly PlacementCycleMedians[];
+  /** steering / default − 1 over warm-up cycles only, and over steady-state cycles only (undefined when there are none). */
+  readonly warmUpAddedCost: number | undefined;
+  readonly steadyAddedCost: number | undefined;
 }
 
 function median(xs: readonly number[]): number {
@@ -92,23 +117,41 @@ function setup(layout: RoleLayout, agents: number, frameworks: number, policy: P
   return { engine, clock, first };
 }
 
+/** The policy with its filter calls counted (unchanged when it has no filter, so the engine still skips contexts). */
+function countingAsks(policy: Policy, counter: { asks: number }): Policy {
+  const filter = policy.filter;
+  if (filter === undefined) return policy;
+  return { ...policy, filter: (ctx) => { counter.asks++; return filter.call(policy, ctx); } };
+}
+
 export function placementCycle(layout: RoleLayout, name: string, policy: Policy, agents: number, frameworks: number, rounds: number): PlacementCycleFigure {
-  const { engine, clock, first } = setup(layout, agents, frameworks, policy);
+  const counter = { asks: 0 };
+  const { engine, clock, first } = setup(layout, agents, frameworks, countingAsks(policy, counter));
   let last = first;
   const cyclesMs: number[] = [];
   const offers: number[] = [];
+  const asks: number[] = [];
   for (let i = 0; i < rounds; i++) {
     for (const [f, byRole] of last.offers) for (const byAgent of byRole.values()) for (const [a, r] of byAgent) engine.recoverResources(f, a, r, { refuseSeconds: 2147483647 });
     clock.now += 1000;
+    counter.asks = 0;
     const start = process.hrtime.bigint();
     const result = engine.allocate(clock.now);
     cyclesMs.push(Number(process.hrtime.bigint() - start) / 1e6);
+    asks.push(counter.asks);
     let n = 0;
     for (const byRole of result.offers.values()) for (const byAgent of byRole.values()) n += byAgent.size;
     offers.push(n);
     last = result;
   }
-  return { policy: name, layout, agents, frameworks, cyclesMs, medianMs: median(cyclesMs), offers };
+  return { policy: name, layout, agents, frameworks, cyclesMs, medianMs: median(cyclesMs), offers, asks };
+}
+
+/** Leading cycles in which the policy was asked more than WARM_UP_ASKS_PER_OFFER × its offers. */
+function warmUpLength(f: PlacementCycleFigure): number {
+  let n = 0;
+  while (n < f.asks.length && f.asks[n]! > WARM_UP_ASKS_PER_OFFER * f.offers[n]!) n++;
+  return n;
 }
 
 /** Default, no-op stages and steering on identical clusters; policies interleaved over `repeats` so load drifts hit all three. */
@@ -128,15 +171,35 @@ export function runPlacementCycleBench(layout: RoleLayout = 'role-per-service', 
   const figures = policies.map(([name]) => {
     const runs = all.get(name)!;
     const cyclesMs = runs.flatMap((f) => f.cyclesMs);
-    return { policy: name, layout, agents, frameworks, cyclesMs, medianMs: median(cyclesMs), offers: runs[0]!.offers };
+    return { policy: name, layout, agents, frameworks, cyclesMs, medianMs: median(cyclesMs), offers: runs[0]!.offers, asks: runs[0]!.asks };
+  });
+  const warmUpCycles = Math.max(...all.get('steering')!.map(warmUpLength));
+  const medians = policies.map(([name]): PlacementCycleMedians => {
+    const runs = all.get(name)!;
+    const warm = runs.flatMap((f) => f.cyclesMs.slice(0, warmUpCycles));
+    const steady = runs.flatMap((f) => f.cyclesMs.slice(warmUpCycles));
+    return { policy: name, allMs: median(runs.flatMap((f) => f.cyclesMs)), warmUpMs: warm.length > 0 ? median(warm) : undefined, steadyMs: steady.length > 0 ? median(steady) : undefined };
   });
   const [base, noop, steer] = figures.map((f) => f.medianMs) as [number, number, number];
-  return { layout, figures, addedCost: steer / base - 1, stageCallCost: noop / base - 1 };
+  const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a / b - 1);
+  return {
+    layout, figures, addedCost: steer / base - 1, stageCallCost: noop / base - 1, warmUpCycles, medians,
+    warmUpAddedCost: ratio(medians[2]!.warmUpMs, medians[0]!.warmUpMs),
+    steadyAddedCost: ratio(medians[2]!.steadyMs, medians[0]!.steadyMs),
+  };
 }
 
 export function formatPlacementCycle(c: PlacementCycleComparison): string {
-  const lines = c.figures.map((f) => `${c.layout.padEnd(16)} ${f.policy.padEnd(13)} ${f.agents} agents × ${f.frameworks} frameworks: median ${f.medianMs.toFixed(1)} ms, max ${Math.max(...f.cyclesMs).toFixed(1)} ms over ${f.cyclesMs.length} cycles (${f.offers.join('/')} offers)`);
-  lines.push(`added cost of the steering stages: ${(c.addedCost * 100).toFixed(1)}% per cycle (of which the engine's stage calls alone: ${(c.stageCallCost * 100).toFixed(1)}%)`);
+  const ms = (x: number | undefined) => (x === undefined ? '—' : `${x.toFixed(1)} ms`);
+  const pct = (x: number | undefined) => (x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
+  const rounds = c.figures[0]!.offers.length;
+  const warmLabel = c.warmUpCycles === 0 ? 'warm-up (none)' : `warm-up (cycle${c.warmUpCycles > 1 ? `s 1–${c.warmUpCycles}` : ' 1'} of each run)`;
+  const lines = c.figures.map((f, i) => {
+    const m = c.medians[i]!;
+    const asks = f.asks.some((n) => n > 0) ? `, policy asked ${f.asks.join('/')}` : '';
+    return `${c.layout.padEnd(16)} ${f.policy.padEnd(13)} ${f.agents} agents × ${f.frameworks} frameworks: median all ${ms(m.allMs)}, ${warmLabel} ${ms(m.warmUpMs)}, steady ${ms(m.steadyMs)}; max ${Math.max(...f.cyclesMs).toFixed(1)} ms over ${f.cyclesMs.length} cycles (${f.offers.join('/')} offers${asks} in the first run)`;
+  });
+  lines.push(`added cost of the steering stages: all cycles ${pct(c.addedCost)}, warm-up ${pct(c.warmUpAddedCost)}, steady state (cycles ${c.warmUpCycles + 1}–${rounds}) ${pct(c.steadyAddedCost)} per cycle (the engine's stage calls alone, all cycles: ${pct(c.stageCallCost)})`);
   return lines.join('\n');
 }
 

@@ -50,6 +50,21 @@ export function reservationSteering(options: SteeringOptions = {}): SteeringStag
   // unless the offer holds another owner's reservation and something else is left to offer.
   let lastCtx: OfferContext | undefined;
   let last: Steered = CLEAN;
+  // One rejection object per foreign owner and kind, shared: the engine keeps every remembered one
+  // (~100k with 100 services in one role), and a fresh reason string and object per ask were garbage
+  // in the first cycles and live objects for the collector to mark after. Rejections are read, never changed.
+  const rememberable = new Map<string, Rejection>();
+  const once = new Map<string, Rejection>();
+  const rejection = (owner: string, untilAgentChanges: boolean): Rejection => {
+    const kept = untilAgentChanges ? rememberable : once;
+    let r = kept.get(owner);
+    if (r === undefined) {
+      const reason = `reserved-for-another-owner:${owner}`;
+      r = Object.freeze(untilAgentChanges ? { reason, until: 'agent-changes' as const } : { reason });
+      kept.set(owner, r);
+    }
+    return r;
+  };
 
   const mine = (ctx: OfferContext, r: Resource): boolean => {
     if (r.reservations.length === 0) return true;
@@ -81,8 +96,7 @@ export function reservationSteering(options: SteeringOptions = {}): SteeringStag
     filter(ctx): true | Rejection {
       const s = steer(ctx);
       if (s.anyLeft) return true;
-      const reason = `reserved-for-another-owner:${s.foreign ?? ''}`;
-      return nothingMineOnAgent(ctx) ? { reason, until: 'agent-changes' } : { reason };
+      return rejection(s.foreign ?? '', nothingMineOnAgent(ctx));
     },
     size(ctx) {
       const s = steer(ctx);

@@ -63,4 +63,11 @@ test('when the agent holds something of the framework\'s that the offer lacks (q
   assert.deepEqual(steering.filter(ctx(onlyKafka, onlyKafka)), { reason: 'reserved-for-another-owner:kafka', until: 'agent-changes' });
   // The offer was cut to the reservation (e.g. by quota limits) though unreserved cpus are on the agent.
   assert.deepEqual(steering.filter(ctx(onlyKafka, kafkaAndCpus)), { reason: 'reserved-for-another-owner:kafka' });
+  // One rejection per owner and kind, shared by every ask (the engine keeps ~100k remembered ones with many services in a role).
+  const first = steering.filter(ctx(onlyKafka, onlyKafka));
+  assert.equal(steering.filter(ctx(onlyKafka, onlyKafka)), first);
+  assert.ok(Object.isFrozen(first));
+  assert.notEqual(steering.filter(ctx(onlyKafka, kafkaAndCpus)), first);
+  const onlyCassandra = JSON.stringify([reservation('cassandra')]);
+  assert.deepEqual(steering.filter(ctx(onlyCassandra, onlyCassandra)), { reason: 'reserved-for-another-owner:cassandra', until: 'agent-changes' });
 });
