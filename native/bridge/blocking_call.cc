@@ -26,11 +26,7 @@ Result BlockingCall(RequestQueue& queue, const std::shared_ptr<Request>& request
                                                      queue.spin_on_busy_machine() ? nullptr : &contended);
     queue.ReturnSpinSlot();
     if (answered) queue.CountAnsweredWhileSpinning();
-    if (contended) {
-      queue.NoteContention();
-    } else {
-      queue.NoteCalm();
-    }
+    queue.NoteSpin(contended);
   }
   Request::State left = Request::State::kQueued;
   if (auto result = request->Await(until, &left)) return std::move(*result);

@@ -12,13 +12,17 @@ void RequestQueue::Open(std::function<void()> wake) {
   wake_ = std::move(wake);
 }
 
+RequestQueue::Batch RequestQueue::TakeLocked() {
+  Batch batch;
+  batch.swap(queue_);
+  queued_.store(false, std::memory_order_relaxed);
+  return batch;
+}
+
 RequestQueue::Batch RequestQueue::Close() {
   std::lock_guard<std::mutex> lock(mutex_);
   wake_ = nullptr;
-  Batch left;
-  left.swap(queue_);
-  queued_.store(false, std::memory_order_relaxed);
-  return left;
+  return TakeLocked();
 }
 
 bool RequestQueue::Push(std::shared_ptr<Request> request) {
@@ -42,35 +46,23 @@ bool RequestQueue::open() {
 
 RequestQueue::Batch RequestQueue::TakeAll() {
   std::lock_guard<std::mutex> lock(mutex_);
-  Batch batch;
-  batch.swap(queue_);
-  queued_.store(false, std::memory_order_relaxed);
-  return batch;
+  return TakeLocked();
 }
 
 RequestQueue::Batch RequestQueue::BeginPolling() {
   std::lock_guard<std::mutex> lock(mutex_);
   polling_ = true;
-  Batch batch;
-  batch.swap(queue_);
-  queued_.store(false, std::memory_order_relaxed);
-  return batch;
+  return TakeLocked();
 }
 
 RequestQueue::Batch RequestQueue::Poll(Clock::time_point until) {
-  Batch batch;
   bool contended = false;
   const bool queued = SpinUntil(until, [this] { return queued_.load(std::memory_order_acquire); },
                                 spin_on_busy_machine_ ? nullptr : &contended);
-  if (contended) {
-    NoteContention();
-  } else {
-    NoteCalm();
-  }
-  if (!queued) return batch;
+  NoteSpin(contended);
+  if (!queued) return {};
   std::lock_guard<std::mutex> lock(mutex_);
-  batch.swap(queue_);
-  queued_.store(false, std::memory_order_relaxed);
+  Batch batch = TakeLocked();
   counters_.polled += batch.size();
   return batch;
 }

@@ -49,6 +49,8 @@ class RequestQueue {
   std::chrono::microseconds spin_now() const;
   void NoteContention();
   void NoteCalm() { contended_in_a_row_.store(0, std::memory_order_relaxed); }
+  // After a spin: whether it found the machine busy.
+  void NoteSpin(bool contended) { contended ? NoteContention() : NoteCalm(); }
   static constexpr int kContendedInARow = 3;
   bool spin_on_busy_machine() const { return spin_on_busy_machine_; }
   static constexpr std::chrono::milliseconds kCalmDown{200};
@@ -79,13 +81,15 @@ class RequestQueue {
 
  private:
   static int SpinSlots();
+  // Takes everything queued; the caller holds mutex_.
+  Batch TakeLocked();
 
   const std::chrono::microseconds spin_wait_;
   const bool spin_on_busy_machine_;
   std::mutex mutex_;
   Batch queue_;
-  std::atomic<bool> queued_{false};
-  std::atomic<int> spin_slots_free_;  // !queue_.empty(), for a polling loop (written under mutex_)
+  std::atomic<bool> queued_{false};  // !queue_.empty(), for a polling loop (written under mutex_)
+  std::atomic<int> spin_slots_free_;
   bool polling_ = false;
   std::function<void()> wake_;  // empty while closed
   Counters counters_;

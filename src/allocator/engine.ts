@@ -479,18 +479,22 @@ export class AllocatorEngine {
     const agent = state.agents.get(agentId);
     if (agent === undefined) return;
     const framework = state.frameworks.get(frameworkId);
-    const roles = framework === undefined ? [] : [...byAllocationRole(resources)].map(([role]) => role);
-    if (framework !== undefined && roles.length !== 1) throw new AllocatorError(`recoverResources needs resources of exactly one allocation role, got ${roles.length}`);
+    if (framework === undefined) {
+      // An unknown framework's tasks ended: only the "used" books can still hold them.
+      if (isAllocated) recoverAllocated(agent, frameworkId, resources);
+      return;
+    }
+    const roles = [...byAllocationRole(resources)].map(([role]) => role);
+    if (roles.length !== 1) throw new AllocatorError(`recoverResources needs resources of exactly one allocation role, got ${roles.length}`);
     // Mesos CHECKs that the framework holds them (Slave::increaseAvailable): here nothing changes.
     // It also CHECKs that `isAllocated` ones are in `totalAllocated`; that figure only informs
     // (metrics, FrameworkView.used), so here what is not there is not refused: a refusal would
     // keep the resources from coming back.
-    if (framework !== undefined && !(agent.offeredOrAllocated().get(frameworkId)?.contains(resources) ?? false)) {
+    if (!(agent.offeredOrAllocated().get(frameworkId)?.contains(resources) ?? false)) {
       throw new AllocatorError(`recoverResources: ${resources} are not offered or allocated to framework ${frameworkId} on agent ${agentId}`);
     }
     if (isAllocated) recoverAllocated(agent, frameworkId, resources);
-    else if (framework !== undefined) recoverOffered(agent, frameworkId, resources);
-    if (framework === undefined) return;
+    else recoverOffered(agent, frameworkId, resources);
     const role = roles[0]!;
     agent.increaseAvailable(frameworkId, resources);
     if (state.frameworkSorters.get(role)?.contains(frameworkId) === true) state.untrackAllocated(agentId, frameworkId, resources);
