@@ -11,6 +11,7 @@ import type { FrameworkState } from './framework.ts';
 import { isAllocatable } from './min-allocatable.ts';
 import { hasRevocable, isQuotaScalar, stripIncapableResources } from './offer-rules.ts';
 import { RoleViews, type QuotaSplit } from './role-views.ts';
+import type { AgentRejections } from './remembered-rejections.ts';
 import type { AgentCapability, AgentInfo, InverseOfferStatus, Unavailability } from './types.ts';
 
 export interface Maintenance {
@@ -42,6 +43,8 @@ export class AgentState {
   maintenance: Maintenance | undefined;
   /** The policy's view, with the info it was built from (offer-rules.ts `agentView`). */
   policyView: { readonly info: AgentInfo; readonly view: AgentView } | undefined;
+  /** The policy's remembered rejections on this agent (remembered-rejections.ts), kept here: every role visit reads them. */
+  remembered: AgentRejections | undefined;
   private multiRoleOf: ReadonlySet<AgentCapability> | undefined;
   private multiRoleValue = false;
 

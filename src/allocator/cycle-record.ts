@@ -20,7 +20,7 @@ export interface CycleRecord {
   /** Roles found at their quota limits during the fair-share stage (passed over on plain agents without a visit). */
   readonly saturatedRoles: Set<string>;
   /** Why `frameworkId` was passed over on `agentId`, once per visit that passed it, in visit order. */
-  skipsOf(agentId: string, frameworkId: string): Array<{ readonly role: string; readonly code: SkipCode }>;
+  skipsOf(agentId: string, frameworkId: string): Array<{ readonly role: string; readonly code: SkipCode; readonly note?: PolicyRejectionNote }>;
 }
 
 /** The skips on one agent: parallel arrays (cheap to fill), and runs of remembered rejections noted at once. */
@@ -33,13 +33,24 @@ export interface AgentSkips {
    * (a skip plan's, never changed afterwards) less `except` (those the visit had passed before),
    * with `at`: how many single skips came before.
    */
-  runs: Array<{ readonly at: number; readonly role: string; readonly frameworks: ReadonlySet<string>; readonly except: readonly string[] }> | undefined;
+  runs: SkipRun[] | undefined;
+}
+
+/** Frameworks skipped at once in a role (code 'policy'), but `except`; `note` says why when the plan knew (owned reservations). */
+export interface SkipRun {
+  readonly at: number;
+  readonly role: string;
+  readonly frameworks: ReadonlySet<string>;
+  readonly except: readonly string[];
+  readonly note: PolicyRejectionNote | undefined;
 }
 
 export interface PolicyRejectionNote {
   readonly role: string;
   readonly stage: AllocationStage;
   readonly reason: string;
+  /** The policy stage that rejected, when not `filter`. */
+  readonly by?: 'reservationOwners';
   /** Set when the policy was not asked: its earlier rejection (`until`) still held; `at` is when it was given. */
   readonly remembered?: { readonly at: number };
 }
@@ -84,7 +95,7 @@ export class CycleLog implements CycleRecord {
   private readonly skipRoles: string[] = [];
   private readonly skipCodes: SkipCode[] = [];
   private readonly runAgents: string[] = [];
-  private readonly runs: Array<{ readonly at: number; readonly role: string; readonly frameworks: ReadonlySet<string>; readonly except: readonly string[] }> = [];
+  private readonly runs: SkipRun[] = [];
   private skipsValue: Map<string, AgentSkips> | undefined;
 
   constructor(
@@ -163,15 +174,18 @@ export class CycleLog implements CycleRecord {
     this.skipCodes.push(code);
   }
 
-  /** `frameworks` but `except` were skipped in `role` for their remembered rejections (code 'policy'); neither is changed afterwards. */
-  skippedRemembered(agentId: string, role: string, frameworks: ReadonlySet<string>, except: readonly string[]): void {
+  /**
+   * `frameworks` but `except` were skipped in `role` (code 'policy') for their remembered rejections,
+   * or for `note` (the owners' plan); neither set is changed afterwards.
+   */
+  skippedRemembered(agentId: string, role: string, frameworks: ReadonlySet<string>, except: readonly string[], note?: PolicyRejectionNote): void {
     this.skipsValue = undefined;
     this.runAgents.push(agentId);
-    this.runs.push({ at: this.skipAgents.length, role, frameworks, except });
+    this.runs.push({ at: this.skipAgents.length, role, frameworks, except, note });
   }
 
-  skipsOf(agentId: string, frameworkId: string): Array<{ readonly role: string; readonly code: SkipCode }> {
-    const out: Array<{ readonly role: string; readonly code: SkipCode }> = [];
+  skipsOf(agentId: string, frameworkId: string): Array<{ readonly role: string; readonly code: SkipCode; readonly note?: PolicyRejectionNote }> {
+    const out: Array<{ readonly role: string; readonly code: SkipCode; readonly note?: PolicyRejectionNote }> = [];
     const skips = this.skips.get(agentId);
     if (skips === undefined) return out;
     let run = 0;
@@ -179,7 +193,7 @@ export class CycleLog implements CycleRecord {
     for (let i = 0; i <= skips.frameworks.length; i++) {
       for (; run < runs.length && runs[run]!.at === i; run++) {
         const r = runs[run]!;
-        if (r.frameworks.has(frameworkId) && !r.except.includes(frameworkId)) out.push({ role: r.role, code: 'policy' });
+        if (r.frameworks.has(frameworkId) && !r.except.includes(frameworkId)) out.push(r.note === undefined ? { role: r.role, code: 'policy' } : { role: r.role, code: 'policy', note: r.note });
       }
       if (i < skips.frameworks.length && skips.frameworks[i] === frameworkId) out.push({ role: skips.roles[i]!, code: skips.codes[i]! });
     }

@@ -13,6 +13,7 @@ import { isAllocatable } from './min-allocatable.ts';
 import type { PolicyRunner } from './policy-runner.ts';
 import type { RememberedRejections } from './remembered-rejections.ts';
 import { RoleVisit } from './role-visit.ts';
+import type { ReservationOwnership } from './reservation-owners.ts';
 import { DRFSorter } from './sorter/index.ts';
 import { limitsMinus, scalarQuantities, type Quantities } from './quantities.ts';
 import { filtersOffer } from './refuse-filter.ts';
@@ -40,6 +41,8 @@ export class Cycle {
   private readonly remembered: RememberedRejections;
   /** The visit of a role on an agent under way (one at a time). */
   private readonly visit: RoleVisit;
+  /** The policy's `reservationOwners` stage, if it has one. */
+  private readonly owners: ReservationOwnership | undefined;
 
   constructor(
     private readonly state: AllocatorState,
@@ -48,6 +51,7 @@ export class Cycle {
     private readonly now: number,
   ) {
     this.remembered = policy.remembered;
+    this.owners = policy.ownership(state);
     this.record = new CycleLog(now, candidates);
     this.visit = new RoleVisit(this.record);
     // Mesos computes consumption and headroom once, before the stages.
@@ -127,7 +131,7 @@ export class Cycle {
       // anything is noted, unless offer constraints skip (and note) frameworks first. Not skipped
       // when reading the order has effects: a policy's sortFrameworks, or the random sorter's draws.
       if (this.visitsWithoutEffects && agent.allocatableTo(role).isEmpty() && this.state.frameworkSorters.get(role) instanceof DRFSorter) continue;
-      const visit = this.beginVisit(agent, role);
+      const visit = this.beginVisit(agent, role, stage);
       for (let frameworkId = visit.next(); frameworkId !== undefined; frameworkId = visit.next()) {
         if (stage === 'quota-guarantees') {
           unmet = this.quota.unmetGuarantees(role);
@@ -161,7 +165,7 @@ export class Cycle {
           if (unmet === undefined) continue;
         }
         // The offer comes after every role's visit: the agent does not change during one.
-        const visit = this.beginVisit(agent, role);
+        const visit = this.beginVisit(agent, role, stage);
         for (let frameworkId = visit.next(); frameworkId !== undefined; frameworkId = visit.next()) {
           const outcome = this.candidate(agent, role, frameworkId, stage, unmet);
           if (outcome === 'stop') break;
@@ -181,13 +185,14 @@ export class Cycle {
    * its sorter when the visit begins, or the policy's order, without those whose remembered
    * rejection holds. Call `end()` on every way out.
    */
-  private beginVisit(agent: AgentState, role: string): RoleVisit {
+  private beginVisit(agent: AgentState, role: string, stage: AllocationStage): RoleVisit {
     const sorter = this.state.frameworkSorters.get(role);
     const remembered = this.remembered.size === 0 ? undefined : this.remembered.forRole(agent, role);
     const policyOrder = sorter === undefined || this.policy.policy.sortFrameworks === undefined
       ? undefined
       : this.policy.sortFrameworks({ now: this.now, agent: agentView(agent), role, frameworks: sorter.sort(), share: (f) => sorter.share(f) });
-    this.visit.begin(agent.id, role, sorter, remembered, policyOrder);
+    const owners = this.owners !== undefined && this.owners.anyOwned(agent.total) ? this.owners : undefined;
+    this.visit.begin(agent, role, stage, sorter, remembered, owners, policyOrder);
     return this.visit;
   }
 
@@ -211,6 +216,16 @@ export class Cycle {
     // Mesos checks min-allocatable before stripping; both orders reject the same agents unless
     // the stripped part was what made the offer allocatable, which the second check catches.
     let available = agent.allocatableFor(role, framework);
+    // Another owner's reservations (policy stage reservationOwners) are left out before anything else looks.
+    let foreignLeftOut = false;
+    if (this.owners !== undefined && this.owners.anyOwned(agent.total)) {
+      const foreign = this.owners.foreignPart(available, framework);
+      if (foreign !== undefined) {
+        if (foreign.rest.isEmpty()) return this.reservedForAnotherOwner(agent, framework, role, stage, foreign.owner);
+        available = foreign.rest;
+        foreignLeftOut = true;
+      }
+    }
     if (shared !== undefined) available = available.minus(shared);
     const meetsMinimum = shared === undefined && minimum === undefined
       ? agent.allocatableMeetsGlobalMinimum(role, globalMinimum)
@@ -225,8 +240,8 @@ export class Cycle {
     const node = this.state.roleTree.get(role);
     const limits = node?.limits;
     if (stage === 'quota-guarantees') {
-      const split = agent.quotaSplit(role, framework, available);
-      const quotaResources = shared === undefined ? split.quota : available.filter(isQuotaScalar);
+      // The cached split is of the agent's allocatable resources (a foreign reservation is never quota-counted).
+      const quotaResources = shared === undefined ? agent.quotaSplit(role, framework, agent.allocatableFor(role, framework)).quota : available.filter(isQuotaScalar);
       guaranteesOffering = shrinkResources(quotaResources, { kind: 'quantities', milli: unmet! }, this.state.random);
       if (guaranteesOffering.isEmpty()) return this.skip(agent, frameworkId, role, 'no-guarantee-progress');
       toOffer = guaranteesOffering.plus(available.filter((r) => isOwnReservation(r, role) || r.type !== 'SCALAR' || r.revocable === true));
@@ -244,7 +259,7 @@ export class Cycle {
       toOffer = available;
       additional = Resources.EMPTY;
     } else {
-      const split = shared === undefined ? agent.quotaSplit(role, framework, available) : { quota: available.filter(isQuotaScalar), other: available.filter((r) => !isQuotaScalar(r)) };
+      const split = shared === undefined && !foreignLeftOut ? agent.quotaSplit(role, framework, available) : { quota: available.filter(isQuotaScalar), other: available.filter((r) => !isQuotaScalar(r)) };
       toOffer = split.other;
       additional = split.quota;
       if (limits !== undefined && limits.size > 0) {
@@ -295,6 +310,14 @@ export class Cycle {
    */
   private offerContext(agent: AgentState, role: string, framework: FrameworkState, stage: AllocationStage, offer: Resources): OfferContext {
     return { now: this.now, stage, role, framework: frameworkView(this.state, framework), agent: agentView(agent), offer };
+  }
+
+  /** Everything the role may get on the agent is another owner's: a rejection remembered until the agent changes, as a policy's with `until`. */
+  private reservedForAnotherOwner(agent: AgentState, framework: FrameworkState, role: string, stage: AllocationStage, owner: string): undefined {
+    const rejection = this.owners!.rejection(owner);
+    this.record.rejected(agent.id, framework.id, { role, stage, reason: rejection.reason, by: 'reservationOwners' });
+    this.remembered.remember(agent, framework, role, rejection, this.now, stage, 'reservationOwners');
+    return this.skip(agent, framework.id, role, 'policy');
   }
 
   private skip(agent: AgentState, frameworkId: string, role: string, code: SkipCode): undefined {

@@ -5,7 +5,7 @@
  */
 import type { AllocatorEngine } from './engine.ts';
 import { stripIncapableResources } from './offer-rules.ts';
-import type { SkipCode } from './cycle-record.ts';
+import type { PolicyRejectionNote, SkipCode } from './cycle-record.ts';
 
 export type ReasonCode =
   | 'offered'
@@ -72,9 +72,9 @@ export function explain(engine: AllocatorEngine, frameworkId: string, agentId: s
   if (framework.has('MULTI_ROLE') && !agent.capabilities.has('MULTI_ROLE')) reasons.push({ code: 'implicit-filter', message: 'MULTI_ROLE framework, agent without MULTI_ROLE' });
 
   const visited = new Set<string>();
-  for (const { role, code } of record.skipsOf(agentId, frameworkId)) {
+  for (const { role, code, note } of record.skipsOf(agentId, frameworkId)) {
     visited.add(role);
-    reasons.push(skipReason(engine, frameworkId, agentId, role, code, record.at));
+    reasons.push(skipReason(engine, frameworkId, agentId, role, code, record.at, note));
   }
   for (const role of framework.roles) {
     if (framework.suppressedRoles.has(role)) reasons.push({ code: 'suppressed', role, message: `offers suppressed for role '${role}'` });
@@ -101,7 +101,7 @@ export function explain(engine: AllocatorEngine, frameworkId: string, agentId: s
   return done();
 }
 
-function skipReason(engine: AllocatorEngine, frameworkId: string, agentId: string, role: string, code: SkipCode, at: number): Reason {
+function skipReason(engine: AllocatorEngine, frameworkId: string, agentId: string, role: string, code: SkipCode, at: number, note: PolicyRejectionNote | undefined): Reason {
   const state = engine.state;
   const framework = state.frameworks.get(frameworkId)!;
   const agent = state.agents.get(agentId)!;
@@ -128,11 +128,11 @@ function skipReason(engine: AllocatorEngine, frameworkId: string, agentId: strin
     case 'policy':
     case 'policy-sized-to-nothing': {
       // A remembered rejection is not noted in the cycle's record: it is in the policy's remembered store.
-      const rejection = engine.lastCycleRecord?.policyRejections.get(`${frameworkId}\0${agentId}`) ?? engine.policy.remembered.peek(agentId, frameworkId, role)?.note;
+      const rejection = note ?? engine.lastCycleRecord?.policyRejections.get(`${frameworkId}\0${agentId}`) ?? engine.policy.remembered.peek(agentId, frameworkId, role)?.note;
       if (code !== 'policy') return { code: 'policy', role, message: 'policy stage size offered nothing' };
       // A remembered rejection: the policy was not asked in this cycle; say since when it holds.
       const since = rejection?.remembered === undefined ? '' : ` (remembered since ${rejection.remembered.at} ms, until the agent or the framework changes)`;
-      return { code: 'policy', role, message: `rejected by policy stage filter: ${rejection?.reason ?? '(no reason)'}${since}` };
+      return { code: 'policy', role, message: `rejected by policy stage ${rejection?.by ?? 'filter'}: ${rejection?.reason ?? '(no reason)'}${since}` };
     }
   }
 }

@@ -37,6 +37,17 @@ export class FrameworkState {
    * capabilities), revive, deactivation (see remembered-rejections.ts).
    */
   policyEpoch = 0;
+  /**
+   * Bumped with every framework's `policyEpoch`, in any engine of the process: while it is unchanged
+   * no framework changed, so a skip plan need not check its frameworks one by one.
+   */
+  static anyPolicyEpoch = 0;
+  /** Bumped when the framework's info changes (`update`): what `reservationOwners.owns` answers may depend on. */
+  infoEpoch = 0;
+  /** Bumped with every framework's `infoEpoch`, in any engine of the process (as `anyPolicyEpoch`). */
+  static anyInfoEpoch = 0;
+  /** The policy's `reservationOwners.owns` answers for this framework (reservation-owners.ts), while `epoch` is its info epoch. */
+  ownerAnswers: { readonly by: object; readonly epoch: number; readonly answers: Map<string, boolean> } | undefined;
   /** The policy's view of this framework, built when first asked after a change (offer-rules.ts). */
   policyView: FrameworkView | undefined;
 
@@ -57,7 +68,9 @@ export class FrameworkState {
     this.roles = new Set(frameworkRoles(info));
     this.capabilities = new Set(info.capabilities ?? []);
     this.minAllocatable = new Map(Object.entries(info.minAllocatableResources ?? {}));
-    this.policyEpoch++;
+    this.bumpPolicyEpoch();
+    this.infoEpoch++;
+    FrameworkState.anyInfoEpoch++;
     this.policyView = undefined;
   }
 
@@ -114,9 +127,14 @@ export class FrameworkState {
 
   /** Revive, deactivation and leaving a role: refuse filters and remembered policy rejections go. */
   clearOfferFilters(role?: string): void {
-    this.policyEpoch++;
+    this.bumpPolicyEpoch();
     if (role === undefined) this.offerFilters.clear();
     else this.offerFilters.delete(role);
+  }
+
+  private bumpPolicyEpoch(): void {
+    this.policyEpoch++;
+    FrameworkState.anyPolicyEpoch++;
   }
 
   clearAgentFilters(agentId: string): void {

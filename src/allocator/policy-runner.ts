@@ -3,11 +3,13 @@
  * Mesos's default for that call, and the error is counted and reported, never propagated into
  * the engine (the engine's own invariants do not depend on what a policy returns).
  */
-import type { Resources } from '../resources/index.ts';
+import type { Resource, Resources } from '../resources/index.ts';
 import { RememberedRejections } from './remembered-rejections.ts';
-import type { OfferContext, Policy, Rejection, SortFrameworksContext, SortRolesContext } from '../policy/index.ts';
+import { ReservationOwnership } from './reservation-owners.ts';
+import type { AllocatorState } from './state.ts';
+import type { FrameworkView, OfferContext, Policy, Rejection, SortFrameworksContext, SortRolesContext } from '../policy/index.ts';
 
-export type PolicyStage = 'sortRoles' | 'sortFrameworks' | 'filter' | 'score' | 'size' | 'callback';
+export type PolicyStage = 'sortRoles' | 'sortFrameworks' | 'reservationOwners' | 'filter' | 'score' | 'size' | 'callback';
 
 export interface PolicyErrorReport {
   readonly stage: PolicyStage;
@@ -27,6 +29,50 @@ export class PolicyRunner {
 
   get hasScore(): boolean {
     return typeof this.policy.score === 'function';
+  }
+
+  /** Whether the policy has a usable `reservationOwners` stage (both functions); one without them is an error, counted once, and ignored. */
+  get hasReservationOwners(): boolean {
+    const stage = this.policy.reservationOwners;
+    if (stage === undefined) return false;
+    if (typeof stage?.owner === 'function' && typeof stage.owns === 'function') return true;
+    if (!this.malformedOwnersReported) {
+      this.malformedOwnersReported = true;
+      this.fail('reservationOwners', new Error('reservationOwners must be { owner(resource), owns(framework, owner) }'));
+    }
+    return false;
+  }
+  private malformedOwnersReported = false;
+  private ownershipValue: ReservationOwnership | null | undefined;
+
+  /** The `reservationOwners` stage with its answers kept (made on first use; the engine's one state). */
+  ownership(state: AllocatorState): ReservationOwnership | undefined {
+    if (this.ownershipValue === undefined) this.ownershipValue = this.hasReservationOwners ? new ReservationOwnership(this, state) : null;
+    return this.ownershipValue ?? undefined;
+  }
+
+  /** The owner the policy names for a reserved resource; undefined (the role's, as in Mesos) when none or on error. */
+  reservationOwner(resource: Resource): string | undefined {
+    try {
+      const owner = this.policy.reservationOwners!.owner(resource);
+      if (owner === undefined || typeof owner === 'string') return owner;
+      throw new Error(`reservationOwners.owner returned ${JSON.stringify(owner)}; expected a string or undefined`);
+    } catch (e) {
+      this.fail('reservationOwners', e);
+      return undefined;
+    }
+  }
+
+  /** Whether the framework is the owner; on error it is (the resource stays the role's, as in Mesos). */
+  owns(framework: FrameworkView, owner: string): boolean {
+    try {
+      const owns = this.policy.reservationOwners!.owns(framework, owner);
+      if (typeof owns === 'boolean') return owns;
+      throw new Error(`reservationOwners.owns returned ${JSON.stringify(owns)}; expected a boolean`);
+    } catch (e) {
+      this.fail('reservationOwners', e);
+      return true;
+    }
   }
 
   private fail(stage: PolicyStage, error: unknown): void {

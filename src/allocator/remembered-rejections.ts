@@ -25,7 +25,7 @@
 import type { Resources } from '../resources/index.ts';
 import type { AllocationStage, Rejection } from '../policy/index.ts';
 import type { AgentState } from './agent.ts';
-import type { FrameworkState } from './framework.ts';
+import { FrameworkState } from './framework.ts';
 import type { PolicyRejectionNote } from './cycle-record.ts';
 import type { Sorter } from './sorter/index.ts';
 
@@ -59,6 +59,8 @@ export interface SkipPlan {
   readonly skippedIds: ReadonlySet<string>;
   /** The role's other active frameworks, in no particular order. */
   readonly others: readonly string[];
+  /** `FrameworkState.anyPolicyEpoch` when the skipped epochs were last found unchanged. */
+  checkedAt: number;
 }
 
 /**
@@ -80,7 +82,7 @@ function sameContent(a: Resources, b: Resources): boolean {
   return i === x.length || a.equals(b);
 }
 
-class AgentRejections {
+export class AgentRejections {
   readonly info: unknown;
   readonly capabilities: unknown;
   readonly total: Resources;
@@ -91,7 +93,7 @@ class AgentRejections {
   /** role → its entries: the cycle looks the role up once per visit, then one lookup per framework. */
   readonly byRole = new Map<string, RoleRejections>();
 
-  constructor(readonly agent: AgentState) {
+  constructor(readonly owner: RememberedRejections, readonly agent: AgentState) {
     this.info = agent.info;
     this.capabilities = agent.capabilities;
     this.total = agent.total;
@@ -153,9 +155,11 @@ export class RoleRejections {
       const plan = this.plans[i]!;
       if (plan.available !== available) continue;
       if (plan.generation !== this.generation || plan.sorter !== sorter || plan.membershipVersion !== sorter.membershipVersion) return undefined;
+      if (plan.checkedAt === FrameworkState.anyPolicyEpoch) return plan;
       const frameworks = plan.skippedFrameworks;
       const epochs = plan.skippedEpochs;
       for (let k = 0; k < frameworks.length; k++) if (frameworks[k]!.policyEpoch !== epochs[k]) return undefined;
+      plan.checkedAt = FrameworkState.anyPolicyEpoch;
       return plan;
     }
     return undefined;
@@ -183,7 +187,7 @@ export class RoleRejections {
       skippedEpochs.push(entry.frameworkEpoch);
       skippedIds.add(id);
     }
-    const plan: SkipPlan = { available, sorter, membershipVersion: sorter.membershipVersion, generation: this.generation, skippedFrameworks, skippedEpochs, skippedIds, others };
+    const plan: SkipPlan = { available, sorter, membershipVersion: sorter.membershipVersion, generation: this.generation, skippedFrameworks, skippedEpochs, skippedIds, others, checkedAt: FrameworkState.anyPolicyEpoch };
     // One per content the agent keeps: a content no longer kept is never the canonical one again.
     const kept = this.plans.filter((p) => p.available !== available && p.generation === this.generation);
     if (kept.length >= CONTENTS_KEPT) kept.shift();
@@ -201,21 +205,27 @@ export class RememberedRejections {
 
   /** What is remembered on `agent` for `role`, undefined when nothing (or the agent changed since). */
   forRole(agent: AgentState, role: string): RoleRejections | undefined {
-    const entries = this.byAgent.get(agent.id);
-    if (entries === undefined) return undefined;
+    // Through the agent, not `byAgent`: a lookup in a map of every agent was a cache miss per visit.
+    const entries = agent.remembered;
+    if (entries === undefined || entries.owner !== this) return undefined;
     if (!entries.matches(agent)) {
-      this.byAgent.delete(agent.id);
+      this.forgetAgent(agent.id);
       return undefined;
     }
     return entries.byRole.get(role);
   }
 
-  remember(agent: AgentState, framework: FrameworkState, role: string, rejection: Rejection, at: number, stage: AllocationStage): void {
+  remember(agent: AgentState, framework: FrameworkState, role: string, rejection: Rejection, at: number, stage: AllocationStage, by?: 'reservationOwners'): void {
     let entries = this.byAgent.get(agent.id);
-    if (entries === undefined || !entries.matches(agent)) this.byAgent.set(agent.id, (entries = new AgentRejections(agent)));
+    if (entries === undefined || !entries.matches(agent)) {
+      this.forgetAgent(agent.id);
+      entries = new AgentRejections(this, agent);
+      this.byAgent.set(agent.id, entries);
+      agent.remembered = entries;
+    }
     let roleEntries = entries.byRole.get(role);
     if (roleEntries === undefined) entries.byRole.set(role, (roleEntries = new RoleRejections(entries)));
-    const note: PolicyRejectionNote = { role, stage, reason: rejection.reason, remembered: { at } };
+    const note: PolicyRejectionNote = by === undefined ? { role, stage, reason: rejection.reason, remembered: { at } } : { role, stage, reason: rejection.reason, by, remembered: { at } };
     roleEntries.byFramework.set(framework.id, { rejection, framework, frameworkEpoch: framework.policyEpoch, available: entries.canonical(true)!, note });
     roleEntries.generation++;
   }
@@ -226,7 +236,10 @@ export class RememberedRejections {
   }
 
   forgetAgent(agentId: string): void {
+    const entries = this.byAgent.get(agentId);
+    if (entries === undefined) return;
     this.byAgent.delete(agentId);
+    if (entries.agent.remembered === entries) entries.agent.remembered = undefined;
   }
 
   forgetFramework(framework: FrameworkState): void {

@@ -23,9 +23,25 @@
  * the walk goes on from there. A visit that read the whole order leaves a plan for the content it
  * ended on, if there is none.
  */
-import type { RoleRejections, SkipPlan } from './remembered-rejections.ts';
-import type { CycleLog } from './cycle-record.ts';
+import type { AllocationStage } from '../policy/index.ts';
+import type { AgentState } from './agent.ts';
+import type { RoleRejections } from './remembered-rejections.ts';
+import type { ReservationOwnership } from './reservation-owners.ts';
+import type { CycleLog, PolicyRejectionNote } from './cycle-record.ts';
 import type { Sorter, SorterOrder } from './sorter/index.ts';
+
+/**
+ * The frameworks a visit may skip without asking, and the others: a skip plan of remembered
+ * rejections (remembered-rejections.ts), or the owners' plan where everything the role may get on
+ * the agent is owned (reservation-owners.ts), whose skips carry their reason.
+ */
+export interface VisitPlan {
+  readonly skippedIds: ReadonlySet<string>;
+  /** The role's other active frameworks, in no particular order. */
+  readonly others: readonly string[];
+  /** Why the skipped were skipped, when the plan says (else explain finds their remembered rejections). */
+  readonly note?: PolicyRejectionNote;
+}
 
 const NO_FRAMEWORKS: readonly string[] = [];
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
@@ -39,10 +55,14 @@ const NO_ORDER: SorterOrder = {
 
 /** One instance per cycle, reused by every visit (visits never overlap). */
 export class RoleVisit {
+  private agent: AgentState | undefined;
   private agentId = '';
+  private stage: AllocationStage = 'fair-share';
   private role = '';
   private sorter: Sorter | undefined;
   private remembered: RoleRejections | undefined;
+  /** The policy's reservation owners, when the agent holds owned reservations. */
+  private owners: ReservationOwnership | undefined;
   /** The order being read: the sorter's, or the policy's. */
   private reader: SorterOrder = NO_ORDER;
   /** Plans apply: the sorter's own order, which can answer `unreadInOrder`, and remembered entries in the role. */
@@ -52,7 +72,7 @@ export class RoleVisit {
   /** Planning: a plan may apply from the next framework on (the visit began, or the agent changed). */
   private lookForPlan = false;
   /** Planned: the plan in use, its frameworks still to ask in order, and how many were handed out. */
-  private plan: SkipPlan | undefined;
+  private plan: VisitPlan | undefined;
   private asking: readonly string[] = NO_FRAMEWORKS;
   private at = 0;
   /** The reader was read to its end. */
@@ -63,14 +83,18 @@ export class RoleVisit {
   constructor(private readonly record: CycleLog) {}
 
   /**
-   * Starts a visit. `remembered`: the role's remembered rejections on the agent, if any.
-   * `policyOrder`: the policy's order of the role's frameworks (its sortFrameworks stage).
+   * Starts a visit. `remembered`: the role's remembered rejections on the agent, if any. `owners`:
+   * the policy's reservation owners, if the agent holds owned reservations. `policyOrder`: the
+   * policy's order of the role's frameworks (its sortFrameworks stage).
    */
-  begin(agentId: string, role: string, sorter: Sorter | undefined, remembered: RoleRejections | undefined, policyOrder?: readonly string[]): void {
-    this.agentId = agentId;
+  begin(agent: AgentState, role: string, stage: AllocationStage, sorter: Sorter | undefined, remembered: RoleRejections | undefined, owners: ReservationOwnership | undefined, policyOrder?: readonly string[]): void {
+    this.agent = agent;
+    this.agentId = agent.id;
     this.role = role;
+    this.stage = stage;
     this.sorter = sorter;
     this.remembered = remembered;
+    this.owners = owners;
     this.walkedToEnd = false;
     this.finished = false;
     this.planning = false;
@@ -82,7 +106,7 @@ export class RoleVisit {
       this.reader = policyOrder[Symbol.iterator]();
     } else {
       this.reader = sorter.order();
-      if (remembered !== undefined && this.reader.unreadInOrder !== undefined) {
+      if ((remembered !== undefined || owners !== undefined) && this.reader.unreadInOrder !== undefined) {
         this.planning = true;
         this.lookForPlan = true;
         this.read = [];
@@ -97,7 +121,7 @@ export class RoleVisit {
       if (this.at < this.asking.length) return this.asking[this.at++];
       // Every framework the reader had not passed is asked or skipped: note the skipped at once.
       // `read` is final: the visit is over.
-      this.record.skippedRemembered(this.agentId, this.role, this.plan.skippedIds, this.read);
+      this.record.skippedRemembered(this.agentId, this.role, this.plan.skippedIds, this.read, this.plan.note);
       this.plan = undefined;
       this.finished = true;
       return undefined;
@@ -132,9 +156,9 @@ export class RoleVisit {
   end(): void {
     if (this.plan !== undefined) {
       this.catchUp();
-    } else if (this.planning && this.walkedToEnd && this.remembered!.validPlan(this.sorter!) === undefined) {
+    } else if (this.planning && this.walkedToEnd && this.remembered !== undefined && this.remembered.validPlan(this.sorter!) === undefined) {
       // `read` holds every active framework of the role.
-      this.remembered!.makePlan(this.sorter!, this.read);
+      this.remembered.makePlan(this.sorter!, this.read);
     }
     // An unfinished DRF reader is followed by its sorter until returned.
     if (!this.walkedToEnd) this.reader.return?.();
@@ -142,11 +166,14 @@ export class RoleVisit {
     this.asking = NO_FRAMEWORKS;
     this.sorter = undefined;
     this.remembered = undefined;
+    this.owners = undefined;
+    this.agent = undefined;
   }
 
   /** Takes the role's plan for the agent's content, when there is one worth taking and the reader can tell what it has not passed. */
   private takePlan(): boolean {
-    const plan = this.remembered!.validPlan(this.sorter!);
+    // Owned content first: it needs no remembered entries (and would leave none to find).
+    const plan = this.owners?.ownersPlan(this.agent!, this.role, this.stage, this.sorter!) ?? this.remembered?.validPlan(this.sorter!);
     // With few frameworks skipped, ordering the others costs as much as walking.
     if (plan === undefined || plan.skippedIds.size < plan.others.length) return false;
     const asking = this.reader.unreadInOrder!(plan.others);
@@ -172,7 +199,10 @@ export class RoleVisit {
       const frameworkId = step.value;
       this.read.push(frameworkId);
       if (frameworkId === last) return;
-      if (plan.skippedIds.has(frameworkId)) this.record.skipped(this.agentId, frameworkId, this.role, 'policy');
+      if (plan.skippedIds.has(frameworkId)) {
+        this.record.skipped(this.agentId, frameworkId, this.role, 'policy');
+        if (plan.note !== undefined) this.record.rejected(this.agentId, frameworkId, plan.note);
+      }
     }
   }
 }

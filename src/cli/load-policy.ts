@@ -59,17 +59,26 @@ export async function loadPolicy(file: string): Promise<Policy> {
       checkSection(file, key, value, key === 'hooks' ? HOOK_NAMES : ISOLATOR_METHODS);
       continue;
     }
-    if (!STAGES.includes(key)) throw new PolicyLoadError(`policy ${file}: unknown stage '${key}' (known: ${[...STAGES, 'hooks', 'isolator'].join(', ')})`);
+    if (key === 'reservationOwners') {
+      checkSection(file, key, value, RESERVATION_OWNERS_METHODS, true);
+      continue;
+    }
+    if (!STAGES.includes(key)) throw new PolicyLoadError(`policy ${file}: unknown stage '${key}' (known: ${[...STAGES, 'reservationOwners', 'hooks', 'isolator'].join(', ')})`);
     if (typeof value !== 'function') throw new PolicyLoadError(`policy ${file}: stage '${key}' must be a function`);
   }
   return policy as Policy;
 }
 
-function checkSection(file: string, section: string, value: unknown, known: readonly string[]): void {
+/** `reservationOwners` is an object of two functions, both required (src/policy/policy.ts ReservationOwners). */
+const RESERVATION_OWNERS_METHODS = ['owner', 'owns'];
+
+function checkSection(file: string, section: string, value: unknown, known: readonly string[], allRequired = false): void {
   if (value === undefined) return;
   if (typeof value !== 'object' || value === null) throw new PolicyLoadError(`policy ${file}: '${section}' must be an object of functions`);
   for (const [name, fn] of Object.entries(value)) {
     if (!known.includes(name)) throw new PolicyLoadError(`policy ${file}: unknown ${section} method '${name}' (known: ${known.join(', ')})`);
     if (typeof fn !== 'function') throw new PolicyLoadError(`policy ${file}: ${section}.${name} must be a function`);
   }
+  const missing = allRequired ? known.filter((name) => !(name in value)) : [];
+  if (missing.length > 0) throw new PolicyLoadError(`policy ${file}: ${section} lacks ${missing.join(' and ')}`);
 }

@@ -4,7 +4,7 @@
  * framework takes the agent's remainder). Every stage is a small, pure-looking function of a
  * context; a stage that throws gets its default for that call and an error is counted.
  */
-import type { Attribute, OfferOperation, Resources } from '../resources/index.ts';
+import type { Attribute, OfferOperation, Resource, Resources } from '../resources/index.ts';
 import type { HookPolicy } from './hooks.ts';
 import type { IsolatorPolicy } from './isolator.ts';
 
@@ -159,8 +159,33 @@ export interface Rejection {
 /** How long a rejection may be remembered; see `Rejection.until`. */
 export type RejectionValidity = 'agent-changes';
 
+/**
+ * Reservations that belong to one framework of their role (policy stage `reservationOwners`).
+ * Mesos offers a role's reservations to every framework of the role (§4.6); with this stage the
+ * engine offers a reserved resource that `owner` names an owner for only to the frameworks that
+ * `owns` it, before any other stage sees the offer: on an agent where part of what the role may
+ * get is another owner's, a framework is offered the rest; where all of it is, the framework is
+ * passed over with the rejection `reserved-for-another-owner:<owner>`, remembered until the agent
+ * changes (as `Rejection.until: 'agent-changes'`), so each of many frameworks sharing a role is
+ * asked once per agent content, then skipped without a look.
+ *
+ * Both functions must be pure: `owner` depends only on the resource (its reservations' labels,
+ * typically), `owns` only on the framework's info and the owner; the engine keeps their answers
+ * (per resource object, and per framework until it is updated). One that throws or returns
+ * something else than documented counts an error of stage `reservationOwners` and the resource is
+ * the role's, as in Mesos.
+ */
+export interface ReservationOwners {
+  /** The owner of a reserved resource; undefined: none (any framework of the role, as in Mesos). Asked only for resources with reservations. */
+  owner(resource: Resource): string | undefined;
+  /** Whether the framework is `owner`. */
+  owns(framework: FrameworkView, owner: string): boolean;
+}
+
 export interface AllocatorPolicy {
   readonly name?: string;
+  /** Which framework each reserved resource belongs to; see `ReservationOwners`. */
+  readonly reservationOwners?: ReservationOwners;
   /** The order in which roles are visited on an agent; must return a permutation of `roles`. */
   sortRoles?(ctx: SortRolesContext): readonly string[];
   /** The order of frameworks within a role; must return a permutation of `frameworks`. */

@@ -8,7 +8,7 @@ import { PROTOCOL_VERSION, type wire } from './protocol.ts';
 import { RUNTIME_VERSION } from './version.ts';
 
 /** The allocator stages and callbacks of AllocatorPolicy (src/policy/policy.ts). */
-const ALLOCATOR_STAGES = ['sortRoles', 'sortFrameworks', 'filter', 'score', 'size', 'onAgentAdded', 'onAgentRemoved', 'onResourcesRecovered', 'onQuotaChanged', 'onWeightsChanged', 'operatorCalls', 'operatorCallResult'] as const;
+const ALLOCATOR_STAGES = ['sortRoles', 'sortFrameworks', 'reservationOwners', 'filter', 'score', 'size', 'onAgentAdded', 'onAgentRemoved', 'onResourcesRecovered', 'onQuotaChanged', 'onWeightsChanged', 'operatorCalls', 'operatorCallResult'] as const;
 
 /**
  * Whether the bundle is an allocator policy: it has a stage, or it has nothing else (an empty

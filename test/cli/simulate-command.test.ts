@@ -37,6 +37,11 @@ test('a broken scenario or policy is a clear error, exit 1', async () => {
   const r2 = await simulateCommand(['examples/scenarios/seed.json', `--policy=${policy}`]);
   assert.equal(r2.exitCode, 1);
   assert.match(r2.stderr, /unknown stage 'sortRolez'/);
+  const owners = join(dir, 'owners.ts');
+  writeFileSync(owners, 'export default { reservationOwners: { owner: () => undefined } };');
+  const r2b = await simulateCommand(['examples/scenarios/seed.json', `--policy=${owners}`]);
+  assert.equal(r2b.exitCode, 1);
+  assert.match(r2b.stderr, /reservationOwners lacks owns/);
   const syntax = join(dir, 'syntax.ts');
   writeFileSync(syntax, 'export default {');
   const r3 = await simulateCommand(['examples/scenarios/seed.json', `--policy=${syntax}`]);

@@ -115,6 +115,8 @@ export interface Sorter {
   readonly membershipVersion: number;
   /** Whether `client` is in the sorter, active or not. */
   contains(client: string): boolean;
+  /** Whether `client` is in the sorter and active (one that `sort()` and `order()` yield). */
+  isActive(client: string): boolean;
   /** The number of clients, active or not. */
   count(): number;
 }

@@ -85,6 +85,10 @@ export abstract class TreeSorter implements Sorter {
     return this.tree.has(client);
   }
 
+  isActive(client: string): boolean {
+    return this.tree.has(client) && this.tree.find(client).kind === 'active';
+  }
+
   count(): number {
     return this.tree.size;
   }

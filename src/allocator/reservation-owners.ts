@@ -1,0 +1,167 @@
+/**
+ * The policy's `reservationOwners` stage applied (policy.ts `ReservationOwners`; beyond Mesos, whose
+ * reservations go to any framework of their role): which part of what a framework may get on an
+ * agent in a role is another owner's.
+ *
+ * The cycle asks for every framework it considers, so the answers are kept: whether an agent's
+ * total names any owner at all (agents without are never scanned), the owners in the allocatable
+ * set last read, and per framework its `owns` answers until it is updated. Only the policy runner's stage is called, so a
+ * policy that throws gets Mesos's rule (the resource is the role's) and an error counted.
+ */
+import { Resources, type Resource } from '../resources/index.ts';
+import type { AllocationStage, Rejection } from '../policy/index.ts';
+import type { AgentState } from './agent.ts';
+import type { PolicyRejectionNote } from './cycle-record.ts';
+import { FrameworkState } from './framework.ts';
+import type { VisitPlan } from './role-visit.ts';
+import type { Sorter } from './sorter/index.ts';
+import { frameworkView } from './offer-rules.ts';
+import type { PolicyRunner } from './policy-runner.ts';
+import type { AllocatorState } from './state.ts';
+
+/** What a framework may not have of what is allocatable to it on an agent. */
+export interface ForeignPart {
+  /** An owner the foreign part names (the first met): the rejection's reason names it. */
+  readonly owner: string;
+  /** What is left for the framework; empty when all of it is another owner's. */
+  readonly rest: Resources;
+}
+
+/** What an agent's allocatable resources (one object) hold of owners: read once per object, then per framework. */
+interface OwnedContent {
+  /** The owners named, in the order met. */
+  readonly owners: readonly string[];
+  /** Without any owned resource: what a framework that owns none of them may have. */
+  readonly unowned: Resources;
+}
+
+const NOT_OWNED: OwnedContent = { owners: [], unowned: Resources.EMPTY };
+
+export class ReservationOwnership {
+  /** Per total: whether one of its resources names an owner. */
+  private readonly totalsWithOwners = new WeakMap<Resources, boolean>();
+  /**
+   * The last allocatable set read, and what it holds: a visit asks about one set for each framework
+   * (the agent keeps one object per content, role and capability mask). Not a WeakMap of every set:
+   * they are made per offer, and the collector's price for weak entries was more than the reading.
+   */
+  private lastAvailable: Resources | undefined;
+  private lastContent: OwnedContent = NOT_OWNED;
+  /** Owners' plans by role, stage and owners; rebuilt when the role's active frameworks or any framework's info change. */
+  private readonly plans = new Map<string, { readonly sorter: Sorter; readonly membershipVersion: number; readonly infoEpoch: number; readonly plan: VisitPlan }>();
+  /** One frozen rejection per owner: many frameworks are refused the same agents, and the engine remembers each. */
+  private readonly rejections = new Map<string, Rejection>();
+
+  constructor(
+    private readonly runner: PolicyRunner,
+    private readonly state: AllocatorState,
+  ) {}
+
+  /** Whether any resource of the agent's `total` names an owner (else nothing on the agent is anyone's). */
+  anyOwned(total: Resources): boolean {
+    let any = this.totalsWithOwners.get(total);
+    if (any === undefined) {
+      any = false;
+      for (const r of total.itemsView()) {
+        if (r.reservations.length > 0 && this.owner(r) !== undefined) {
+          any = true;
+          break;
+        }
+      }
+      this.totalsWithOwners.set(total, any);
+    }
+    return any;
+  }
+
+  /**
+   * The part of `available` that is another owner's for `framework`; undefined when none is. A
+   * framework that owns none of the owners gets the same `rest` object as every other such one.
+   */
+  foreignPart(available: Resources, framework: FrameworkState): ForeignPart | undefined {
+    const content = this.content(available);
+    const owners = content.owners;
+    if (owners.length === 0) return undefined;
+    let owned = 0;
+    for (let i = 0; i < owners.length; i++) if (this.owns(framework, owners[i]!)) owned++;
+    if (owned === owners.length) return undefined;
+    if (owned === 0) return { owner: owners[0]!, rest: content.unowned };
+    // Several owners on one agent, some of them the framework's: the rare case, computed each time.
+    let owner: string | undefined;
+    const rest = available.filter((r) => {
+      const o = r.reservations.length === 0 ? undefined : this.owner(r);
+      if (o === undefined || this.owns(framework, o)) return true;
+      owner ??= o;
+      return false;
+    });
+    return { owner: owner!, rest };
+  }
+
+  /**
+   * Where everything the role may get on the agent is owned: the visit's plan, which asks only the
+   * role's active frameworks that own one of the owners and skips the others, with the reason. Such
+   * a framework would only be refused (`foreignPart` leaves it nothing), whatever else holds; the
+   * plan is the same on every agent with the same owners, so it is made once per role and owners.
+   * Undefined when something there is nobody's (a non-owner may get it).
+   */
+  ownersPlan(agent: AgentState, role: string, stage: AllocationStage, sorter: Sorter): VisitPlan | undefined {
+    const allocatable = agent.allocatableTo(role);
+    if (allocatable.isEmpty()) return undefined;
+    const content = this.content(allocatable);
+    if (content.owners.length === 0 || !content.unowned.isEmpty()) return undefined;
+    const key = `${role}\0${stage}\0${content.owners.join('\0')}`;
+    const kept = this.plans.get(key);
+    if (kept !== undefined && kept.sorter === sorter && kept.membershipVersion === sorter.membershipVersion && kept.infoEpoch === FrameworkState.anyInfoEpoch) return kept.plan;
+    const skippedIds = new Set<string>();
+    const others: string[] = [];
+    this.state.frameworks.forEach((framework, id) => {
+      if (!sorter.isActive(id)) return;
+      if (content.owners.some((o) => this.owns(framework, o))) others.push(id);
+      else skippedIds.add(id);
+    });
+    const note: PolicyRejectionNote = { role, stage, reason: this.rejection(content.owners[0]!).reason, by: 'reservationOwners' };
+    const plan: VisitPlan = { skippedIds, others, note };
+    this.plans.set(key, { sorter, membershipVersion: sorter.membershipVersion, infoEpoch: FrameworkState.anyInfoEpoch, plan });
+    return plan;
+  }
+
+  /** The rejection a framework gets where everything is `owner`'s: it holds until the agent changes. */
+  rejection(owner: string): Rejection {
+    let r = this.rejections.get(owner);
+    if (r === undefined) {
+      r = Object.freeze({ reason: `reserved-for-another-owner:${owner}`, until: 'agent-changes' as const });
+      this.rejections.set(owner, r);
+    }
+    return r;
+  }
+
+  private content(available: Resources): OwnedContent {
+    if (available === this.lastAvailable) return this.lastContent;
+    const owners: string[] = [];
+    for (const r of available.itemsView()) {
+      const o = r.reservations.length === 0 ? undefined : this.owner(r);
+      if (o !== undefined && !owners.includes(o)) owners.push(o);
+    }
+    this.lastAvailable = available;
+    this.lastContent = owners.length === 0 ? NOT_OWNED : { owners, unowned: available.filter((r) => r.reservations.length === 0 || this.owner(r) === undefined) };
+    return this.lastContent;
+  }
+
+  private owner(r: Resource): string | undefined {
+    return this.runner.reservationOwner(r);
+  }
+
+  /** `owns`, answered once per framework and owner until the framework changes (kept on the framework, for this policy). */
+  private owns(framework: FrameworkState, owner: string): boolean {
+    let kept = framework.ownerAnswers;
+    if (kept === undefined || kept.by !== this || kept.epoch !== framework.infoEpoch) {
+      kept = { by: this, epoch: framework.infoEpoch, answers: new Map() };
+      framework.ownerAnswers = kept;
+    }
+    let owns = kept.answers.get(owner);
+    if (owns === undefined) {
+      owns = this.runner.owns(frameworkView(this.state, framework), owner);
+      kept.answers.set(owner, owns);
+    }
+    return owns;
+  }
+}
