@@ -70,5 +70,5 @@ test('mesos-policy simulate runs the scenario with the policy it names, as JSON'
   assert.equal(report.services.kafka.ledgerConsistent, true);
   assert.deepEqual(report.policyErrors, {});
   const policy = await loadPolicy(new URL('policy.ts', dir).pathname);
-  assert.equal(typeof policy.size, 'function');
+  assert.equal(typeof policy.reservationOwners?.owns, 'function');
 });

@@ -7,16 +7,22 @@
  *
  * An instance found on several agents (a replacement whose old reservations were not yet
  * destroyed when the master stopped) keeps the agent where its reservations are allocated (a task
- * or an offer), else the first by agent id; the others are recorded retired, and the controller
+ * or an offer), else the first by agent id where it is complete, else the first by agent id; the others are recorded retired, and the controller
  * destroys them after its grace period. Reservations that cannot be recorded (no pod instance
  * label, a name that is not `<pod>-<index>`, an id recorded twice) are reported and left alone.
+ *
+ * What is found is compared with what the spec says the instance must have (`completion.ts`): a
+ * volume's reservation without its `disk.persistence`, or reservations of the instance missing
+ * (a restart between a RESERVE and its CREATE), record the instance incomplete; reservations
+ * that no longer match the spec (a size changed) are reported.
  */
 import type { AgentView, FrameworkView } from '../../policy/index.ts';
-import type { Resource, Resources } from '../../resources/index.ts';
+import type { Resources } from '../../resources/index.ts';
 import type { PlacementAgent } from '../constraints/index.ts';
 import { clusterReservations, LedgerError, type ClusterReservation, type ReservationLedger } from '../ledger/index.ts';
-import { ownerOf, type Placement, type PlannedReservation } from '../plan/index.ts';
+import { ownerOf, type Placement } from '../plan/index.ts';
 import { parsePodInstanceName, type ServiceSpec } from '../service/index.ts';
+import { compareWithSpec, drawLimit, foundAsPlanned, idsOnAgents, plannedPersistenceIds, type SpecComparison } from './completion.ts';
 
 export interface AdoptionReport {
   readonly service: string;
@@ -26,32 +32,17 @@ export interface AdoptionReport {
   readonly retired: ReadonlyMap<string, readonly string[]>;
   /** What was left alone, and why. */
   readonly skipped: readonly string[];
+  /**
+   * Pod instance → what its current placement lacks of what the spec asks (a restart between a
+   * RESERVE and its CREATE): recorded incomplete in the ledger, not launchable until completed.
+   */
+  readonly incomplete: ReadonlyMap<string, readonly string[]>;
+  /** Pod instance → where its reservations no longer match the spec (a size changed): reported, left alone. */
+  readonly mismatched: ReadonlyMap<string, readonly string[]>;
 }
 
 export function placementAgent(view: AgentView): PlacementAgent {
   return { id: view.id, hostname: view.hostname, attributes: view.attributes, ...(view.domain === undefined ? {} : { domain: view.domain }) };
-}
-
-function planned(found: ClusterReservation): PlannedReservation {
-  const items = found.resources.toArray();
-  const volume = items.find((r: Resource) => r.disk?.persistence !== undefined);
-  if (volume === undefined) {
-    const names = new Set(items.map((r) => r.name));
-    return { resourceId: found.resourceId, kind: names.size === 1 ? [...names][0]! : [...names].sort().join('+'), resources: items };
-  }
-  const source = volume.disk!.source;
-  return {
-    resourceId: found.resourceId,
-    kind: 'volume',
-    resources: items,
-    volume: {
-      persistenceId: volume.disk!.persistence!.id,
-      containerPath: volume.disk!.volume?.containerPath ?? '',
-      disk: source?.type === 'MOUNT' ? 'MOUNT' : 'ROOT',
-      sizeMb: volume.scalar ?? 0,
-      ...(source?.root === undefined ? {} : { root: source.root }),
-    },
-  };
 }
 
 /** Whether any of the reservations is allocated to a framework on the agent (a task, or an offer). */
@@ -67,15 +58,27 @@ function allocatedSomewhere(agentId: string, ids: ReadonlySet<string>, framework
   return false;
 }
 
+export interface AdoptionOptions {
+  /**
+   * The seed the service's plans draw their ids from: a volume found without its volume gets the
+   * persistence id its plan drew (`plannedPersistenceIds`), held in the ledger until created.
+   */
+  readonly seed?: number;
+}
+
 export function adoptReservations(
   ledger: ReservationLedger,
   spec: ServiceSpec,
   agents: readonly AgentView[],
   frameworks: readonly FrameworkView[],
+  options: AdoptionOptions = {},
 ): AdoptionReport {
   const adopted = new Map<string, string>();
   const retired = new Map<string, string[]>();
   const skipped: string[] = [];
+  const incomplete = new Map<string, readonly string[]>();
+  const mismatched = new Map<string, readonly string[]>();
+  const toComplete = new Map<string, SpecComparison>();
   const byId = new Map(agents.map((a) => [a.id, a]));
   // pod instance → agent → its reservations there
   const found = new Map<string, Map<string, ClusterReservation[]>>();
@@ -102,7 +105,14 @@ export function adoptReservations(
       continue;
     }
     const agentIds = [...perAgent.keys()].sort();
-    const current = agentIds.find((a) => allocatedSomewhere(a, new Set(perAgent.get(a)!.map((r) => r.resourceId)), frameworks)) ?? agentIds[0]!;
+    const pod = spec.pods.find((p) => p.type === name.podType);
+    const complete = (a: string) => pod !== undefined && compareWithSpec(pod, perAgent.get(a)!).missing.length === 0;
+    // In use first; else a complete placement (a replacement stopped before its CREATE, or an old
+    // one whose DESTROY was made, must not win over the one that holds the volume).
+    const current =
+      agentIds.find((a) => allocatedSomewhere(a, new Set(perAgent.get(a)!.map((r) => r.resourceId)), frameworks)) ??
+      (agentIds.length > 1 ? agentIds.find(complete) : undefined) ??
+      agentIds[0]!;
     // Older placements first, the current one last: each later one retires the one before.
     const order = [...agentIds.filter((a) => a !== current), current];
     let previous: string | undefined;
@@ -114,7 +124,7 @@ export function adoptReservations(
         agent: placementAgent(byId.get(agentId)!),
         score: 0,
         ...(previous === undefined ? {} : { replaces: previous }),
-        reservations: perAgent.get(agentId)!.map(planned),
+        reservations: perAgent.get(agentId)!.map(foundAsPlanned),
         operations: [],
       };
       try {
@@ -127,7 +137,27 @@ export function adoptReservations(
       if (previous !== undefined) retired.set(podInstance, [...(retired.get(podInstance) ?? []), previous]);
       previous = agentId;
     }
-    if (previous !== undefined) adopted.set(podInstance, previous);
+    if (previous === undefined) continue;
+    adopted.set(podInstance, previous);
+    if (pod === undefined) continue; // a pod no longer in the spec: decommissioned, nothing to complete
+    const comparison = compareWithSpec(pod, perAgent.get(previous)!);
+    if (comparison.missing.length > 0) toComplete.set(podInstance, comparison);
+    if (comparison.mismatches.length > 0) mismatched.set(podInstance, comparison.mismatches);
   }
-  return { service: spec.name, adopted, retired, skipped };
+  // The volumes' persistence ids, drawn again in one pass, held in the ledger with what is missing.
+  const volumes = [...toComplete.values()].flatMap((c) => c.toCreate.map((v) => v.resourceId));
+  const inCluster = volumes.length === 0 ? new Set<string>() : idsOnAgents(agents);
+  const drawn = volumes.length === 0 ? new Map<string, string>() : plannedPersistenceIds(options.seed ?? 0, volumes, (id) => ledger.hasId(id) || inCluster.has(id), drawLimit(ledger.size * 2 + inCluster.size));
+  for (const [podInstance, c] of toComplete) {
+    const persistenceIds = new Map(c.toCreate.map((v) => [v.resourceId, drawn.get(v.resourceId)!]));
+    try {
+      ledger.markIncomplete(spec.name, podInstance, { missing: c.missing, persistenceIds });
+    } catch (e) {
+      if (!(e instanceof LedgerError)) throw e;
+      ledger.markIncomplete(spec.name, podInstance, { missing: c.missing, persistenceIds: new Map() });
+      skipped.push(`${spec.name}/${podInstance}: ${e.message}`);
+    }
+    incomplete.set(podInstance, c.missing);
+  }
+  return { service: spec.name, adopted, retired, skipped, incomplete, mismatched };
 }

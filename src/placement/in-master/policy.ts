@@ -26,7 +26,7 @@ import { DataServiceController, type InstanceStatus } from '../lifecycle/index.t
 import type { ClusterAgent } from '../plan/index.ts';
 import { Resources } from '../../resources/index.ts';
 import type { ServiceSpec } from '../service/index.ts';
-import { withReservationSteering, type SteeringStages } from '../steering/index.ts';
+import { ownedReservations } from '../steering/index.ts';
 import { adoptReservations, type AdoptionReport } from './adopt.ts';
 import { launchGate } from './launch-gate.ts';
 import { PlacementHold } from './placement-hold.ts';
@@ -63,7 +63,7 @@ export interface DataServiceControl {
   inverseOffer(agentId: string, unavailability?: Unavailability): void;
 }
 
-export type DataServicePolicy = Policy & SteeringStages & Required<Pick<Policy, 'operatorCalls' | 'operatorCallResult'>> & DataServiceControl;
+export type DataServicePolicy = Policy & Required<Pick<Policy, 'reservationOwners' | 'filter' | 'size' | 'operatorCalls' | 'operatorCallResult'>> & DataServiceControl;
 
 const defaultOwns = (framework: FrameworkView, service: string) => framework.name === service || framework.id === service;
 
@@ -106,44 +106,56 @@ export function dataServicePolicy(specs: ServiceSpec | readonly ServiceSpec[], o
   const start = (ctx: OperatorCallsContext) => {
     const epoch = ctx.now.toString(36);
     for (const spec of list) {
-      const report = adoptReservations(ledger, spec, ctx.agents, ctx.frameworks);
+      const tuning = { ...options.controller, ...options.services?.[spec.name] };
+      // Services plan in the same cycle before either's calls are made: their seeded ids must differ.
+      const seed = ((tuning.seed ?? 0) ^ nameHash(spec.name)) >>> 0;
+      const report = adoptReservations(ledger, spec, ctx.agents, ctx.frameworks, { seed });
       adoption.push(report);
       if (report.adopted.size > 0 || report.skipped.length > 0) {
         log(`${spec.name}: found ${report.adopted.size} instance(s) in the cluster, ${report.retired.size} with old reservations to destroy, ${report.skipped.length} left alone`);
       }
       for (const why of report.skipped) log(`${spec.name}: left alone: ${why}`);
-      const tuning = { ...options.controller, ...options.services?.[spec.name] };
-      // Services plan in the same cycle before either's calls are made: their seeded ids must differ.
-      const seed = ((tuning.seed ?? 0) ^ nameHash(spec.name)) >>> 0;
       const controller = new DataServiceController(spec, { ...tuning, seed, ledger, clock, mode: 'operator' });
       for (const apply of early) apply(controller);
-      drivers.set(spec.name, new ServiceDriver(controller, ledger, epoch, log, new PlacementHold(spec.name, options.hold)));
+      const driver = new ServiceDriver(controller, ledger, epoch, log, new PlacementHold(spec.name, options.hold), seed);
+      drivers.set(spec.name, driver);
+      for (const [podInstance, missing] of report.incomplete) log(`${spec.name}: ${podInstance} found incomplete (${missing.join('; ')}): not launchable until completed`);
+      // An incomplete instance's mismatches are reported by its completion; a complete one's here.
+      for (const [podInstance, why] of report.mismatched) {
+        if (!report.incomplete.has(podInstance)) driver.reportProblem(`${podInstance}: the spec no longer matches its reservations (${why.join('; ')}); left alone`);
+      }
     }
   };
 
-  const steered = withReservationSteering(user, { owns });
+  // The engine keeps each service's reservations for its own framework (reservationOwners); the
+  // launch gate and the placement holds below cut what is left before the user's stages.
+  const userFilter = user.filter?.bind(user);
+  const userSize = user.size?.bind(user);
   // What may be offered changes with each tick and each result: recomputed when next asked.
   let allowed: Set<string> | undefined;
   const gate = launchGate(names, () => {
     if (allowed !== undefined) return allowed;
     allowed = new Set();
     for (const d of drivers.values()) {
-      for (const req of d.controller.launchable()) for (const e of ledger.byInstance(d.service, req.podInstance)) allowed.add(e.resourceId);
+      for (const req of d.launchable()) for (const e of ledger.byInstance(d.service, req.podInstance)) allowed.add(e.resourceId);
     }
     return allowed;
   });
 
   const stages = {
-    ...steered,
+    ...user,
+    reservationOwners: ownedReservations({ owns }),
     filter(ctx: OfferContext) {
       const verdict = gate.filter(ctx);
       if (verdict !== true) return verdict;
       const prepared = prepare(ctx);
-      return 'reason' in prepared ? prepared : steered.filter(prepared);
+      if ('reason' in prepared) return prepared;
+      return userFilter === undefined ? true : userFilter(prepared);
     },
     size(ctx: OfferContext) {
       const prepared = prepare(ctx);
-      return 'reason' in prepared ? Resources.EMPTY : steered.size(prepared);
+      if ('reason' in prepared) return Resources.EMPTY;
+      return userSize === undefined ? prepared.offer : userSize(prepared) ?? prepared.offer;
     },
     name: user.name ?? `data-services(${[...names].join(',')})`,
     operatorCalls(ctx: OperatorCallsContext): readonly OperatorCall[] {
@@ -191,7 +203,7 @@ export function dataServicePolicy(specs: ServiceSpec | readonly ServiceSpec[], o
       return {
         kills: chosen.flatMap((d) => d.kills()),
         acceptInverseOffers: chosen.flatMap((d) => d.acceptInverseOffers()),
-        launchable: chosen.flatMap((d) => d.controller.launchable()),
+        launchable: chosen.flatMap((d) => d.launchable()),
       };
     },
     status(service: string): InstanceStatus[] {

@@ -11,13 +11,17 @@
  *   is `allocated:<framework id>`);
  * - task ended: they are back on its agent, unallocated or in an outstanding offer.
  * Maintenance windows and inverse offers come from the operator-calls context (policy.ts).
+ * Instances adoption found incomplete (a restart between a RESERVE and its CREATE) are completed
+ * by their own calls (`complete-instances.ts`) and are not launchable meanwhile.
  */
 import type { AgentView, FrameworkView, OperatorCall, OperatorCallResult } from '../../policy/index.ts';
 import type { OfferOperation } from '../../resources/index.ts';
 import type { ClusterAgent } from '../plan/index.ts';
 import type { ReservationLedger } from '../ledger/index.ts';
-import type { DataServiceController, LifecycleEvent, Proposal } from '../lifecycle/index.ts';
+import type { DataServiceController, LaunchRequest, LifecycleEvent, Proposal } from '../lifecycle/index.ts';
+import { InstanceCompletion } from './complete-instances.ts';
 import type { PlacementHold } from './placement-hold.ts';
+import { afterCalls } from './planning-view.ts';
 import { instanceUsage } from './usage.ts';
 import { tookEffect, undoOperations } from './undo.ts';
 import type { AcceptInverseOfferRequest, KillInstanceRequest } from './types.ts';
@@ -61,6 +65,7 @@ export class ServiceDriver {
   readonly #accepts = new Map<string, AcceptInverseOfferRequest>();
   readonly #absent = new Set<string>();
   readonly #problems: string[] = [];
+  readonly #completion: InstanceCompletion;
 
   constructor(
     readonly controller: DataServiceController,
@@ -69,7 +74,21 @@ export class ServiceDriver {
     private readonly epoch: string,
     private readonly log: (line: string) => void,
     readonly hold: PlacementHold,
-  ) {}
+    /** The controller's planner seed (incomplete instances are completed with the plan's ids). */
+    seed = 0,
+  ) {
+    this.#completion = new InstanceCompletion(controller, ledger, epoch, seed, log, (line) => this.#problem(line));
+  }
+
+  /** What may launch now: the controller's launchable instances that are complete. */
+  launchable(): LaunchRequest[] {
+    return this.controller.launchable().filter((r) => !this.#completion.isIncomplete(r.podInstance));
+  }
+
+  /** Something that needs a person (reported once by the caller). */
+  reportProblem(line: string): void {
+    this.#problem(line);
+  }
 
   /** After the cycle's tick: hold agents for the instances still waiting for a place. */
   updateHold(agents: readonly AgentView[]): void {
@@ -114,11 +133,13 @@ export class ServiceDriver {
       this.#calls.set(id, { proposal: p, kind: 'apply', agentId: p.agentId, operations: p.operations, attempts: 1 });
       calls.push({ id, agentId: p.agentId, operations: p.operations });
     }
+    calls.push(...this.#completion.cycle(active, () => afterCalls(view, calls)));
     return calls;
   }
 
   /** The outcome of a call; false when the call is not this service's. */
   result(result: OperatorCallResult): boolean {
+    if (this.#completion.result(result)) return true;
     const record = this.#calls.get(result.id);
     if (record === undefined) return false;
     this.#calls.delete(result.id);
@@ -287,7 +308,7 @@ export class ServiceDriver {
 
   /** Calls whose outcome is not known yet: handed out without a result, or answered without one (HTTP 0) and not yet settled. */
   outstandingCalls(): string[] {
-    return [...this.#calls.keys(), ...this.#uncertain.map((u) => u.callId)];
+    return [...this.#calls.keys(), ...this.#uncertain.map((u) => u.callId), ...this.#completion.outstandingCalls()];
   }
 }
 

@@ -6,13 +6,13 @@
  * LedgerError and change nothing.
  */
 import type { PlacementAgent } from '../constraints/index.ts';
-import type { LedgerView, PlacedPodInstance, Plan } from '../plan/index.ts';
+import type { LedgerView, PlacedPodInstance, Plan, PlannedReservation } from '../plan/index.ts';
 import { ResourceError, Resources } from '../../resources/index.ts';
 import type { ClusterResources } from './cluster.ts';
 import { LedgerError } from './errors.ts';
 import { reconcileEntries, type ReconcileOptions } from './reconcile.ts';
 import { releaseSteps } from './release.ts';
-import type { InstanceRecord, LedgerEntry, ReconcileReport, ReleasePlan } from './types.ts';
+import type { IncompletePlacement, InstanceRecord, LedgerEntry, ReconcileReport, ReleasePlan } from './types.ts';
 
 export interface LedgerOptions {
   /** Milliseconds of the injected clock (the simulator's, a test's); stamps `since`. */
@@ -36,6 +36,8 @@ export class ReservationLedger implements LedgerView {
   readonly #instances = new Map<string, InstanceRecord>();
   /** Resource ids and persistence ids in use. */
   readonly #ids = new Set<string>();
+  /** Ids in `#ids` held for an incomplete instance's CREATE (id → instance key) until recorded. */
+  readonly #held = new Map<string, string>();
 
   constructor(options: LedgerOptions) {
     if (typeof options?.clock !== 'function') throw new LedgerError('a ledger needs a clock: new ReservationLedger({ clock: () => ms })');
@@ -97,6 +99,7 @@ export class ReservationLedger implements LedgerView {
     // Validated: now change.
     for (const record of records) {
       const k = key(record.service, record.podInstance);
+      this.#releaseHeld(k, undefined); // a new placement is complete
       if (this.#instances.has(k)) {
         for (const e of this.byInstance(record.service, record.podInstance)) this.#entries.set(e.resourceId, { ...e, retired: true });
       }
@@ -165,6 +168,94 @@ export class ReservationLedger implements LedgerView {
     return this.instance(service, podInstance)?.agent;
   }
 
+  // Incomplete placements
+
+  /**
+   * The instance's placement lacks part of what the spec asks (`missing`, in words: a volume not
+   * created, a reservation not made); `undefined` marks it complete again.
+   */
+  markIncomplete(service: string, podInstance: string, incomplete: IncompletePlacement | undefined): void {
+    const record = this.#require(service, podInstance);
+    const k = key(service, podInstance);
+    const hold = new Set(incomplete?.persistenceIds.values() ?? []);
+    for (const id of hold) {
+      if (this.#ids.has(id) && this.#held.get(id) !== k) throw new LedgerError(`persistence id ${id} is already recorded; ${service}/${podInstance} cannot hold it; nothing was changed`);
+    }
+    this.#releaseHeld(k, hold);
+    for (const id of hold) {
+      this.#ids.add(id);
+      this.#held.set(id, k);
+    }
+    const { incomplete: _was, ...rest } = record;
+    this.#instances.set(k, incomplete === undefined ? rest : { ...rest, incomplete: { missing: [...incomplete.missing], persistenceIds: new Map(incomplete.persistenceIds) } });
+  }
+
+  /** Stops holding the instance's ids (those in `keep` excepted). */
+  #releaseHeld(k: string, keep: ReadonlySet<string> | undefined): void {
+    for (const [id, holder] of this.#held) {
+      if (holder !== k || keep?.has(id)) continue;
+      this.#held.delete(id);
+      this.#ids.delete(id);
+    }
+  }
+
+  /**
+   * Brings the instance's current entries up to what its agent now holds after completing it (a
+   * volume created on a reservation found without one, reservations made that were missing): an
+   * entry with the same resource_id is replaced, the others are added. A replaced entry keeps its
+   * agent and `since`; a volume keeps its persistence id. All or nothing.
+   */
+  amend(service: string, podInstance: string, reservations: readonly PlannedReservation[]): LedgerEntry[] {
+    const record = this.#require(service, podInstance);
+    const k = key(service, podInstance);
+    const since = this.#clock();
+    const fresh = new Set<string>();
+    const claim = (id: string, what: string) => {
+      if ((this.#ids.has(id) && this.#held.get(id) !== k) || fresh.has(id)) throw new LedgerError(`${what} ${id} is already recorded; nothing was amended`);
+      fresh.add(id);
+    };
+    const changed: LedgerEntry[] = [];
+    for (const r of reservations) {
+      const before = this.#entries.get(r.resourceId);
+      if (before !== undefined && (before.service !== service || before.podInstance !== podInstance || before.retired)) {
+        throw new LedgerError(`resource_id ${r.resourceId} is recorded for ${before.service}/${before.podInstance}${before.retired ? ' (retired)' : ''}, not ${service}/${podInstance}; nothing was amended`);
+      }
+      if (before === undefined) claim(r.resourceId, 'resource_id');
+      const persistenceId = r.volume?.persistenceId;
+      if (before?.persistenceId !== undefined && before.persistenceId !== persistenceId) {
+        throw new LedgerError(`resource_id ${r.resourceId} holds volume ${before.persistenceId}; it cannot become ${persistenceId ?? 'no volume'}; nothing was amended`);
+      }
+      if (persistenceId !== undefined && before?.persistenceId !== persistenceId) claim(persistenceId, 'persistence id');
+      let resources: Resources;
+      try {
+        resources = Resources.of(r.resources);
+      } catch (e) {
+        if (e instanceof ResourceError) throw new LedgerError(`${podInstance} resource_id ${r.resourceId}: ${e.message}; nothing was amended`);
+        throw e;
+      }
+      changed.push({
+        service,
+        podInstance,
+        podType: record.podType,
+        resourceId: r.resourceId,
+        agentId: record.agent.id,
+        kind: r.kind,
+        resources,
+        ...(r.volume === undefined ? {} : { persistenceId: r.volume.persistenceId, containerPath: r.volume.containerPath }),
+        since: before?.since ?? since,
+        ...(record.taskId === undefined ? {} : { taskId: record.taskId }),
+        retired: false,
+      });
+    }
+    // Validated: now change.
+    for (const e of changed) this.#entries.set(e.resourceId, e);
+    for (const id of fresh) {
+      this.#ids.add(id);
+      this.#held.delete(id);
+    }
+    return changed;
+  }
+
   // In use
 
   /** A task runs on the instance's current reservations. */
@@ -227,7 +318,9 @@ export class ReservationLedger implements LedgerView {
       if (e.persistenceId !== undefined) this.#ids.delete(e.persistenceId);
     }
     for (const e of entries) {
-      if (this.byInstance(e.service, e.podInstance).length === 0) this.#instances.delete(key(e.service, e.podInstance));
+      if (this.byInstance(e.service, e.podInstance).length > 0) continue;
+      this.#instances.delete(key(e.service, e.podInstance));
+      this.#releaseHeld(key(e.service, e.podInstance), undefined);
     }
     return entries;
   }

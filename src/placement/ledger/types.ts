@@ -37,6 +37,22 @@ export interface InstanceRecord {
   readonly agent: PlacementAgent;
   readonly since: number;
   readonly taskId?: string;
+  /** Set while the placement lacks part of what the spec asks: the instance must not launch. */
+  readonly incomplete?: IncompletePlacement;
+}
+
+/**
+ * What a placement still lacks, as found after a restart between a RESERVE and its CREATE (a
+ * volume's reservation without its volume, some of the instance's reservations not made).
+ */
+export interface IncompletePlacement {
+  /** In words: `volume data: reserved, not created (CREATE)`, `mem: not reserved (RESERVE)`. */
+  readonly missing: readonly string[];
+  /**
+   * Volume resource_id → the persistence id its CREATE is to use. Held by the ledger (`hasId`),
+   * so no plan draws it meanwhile; recorded with the volume by `amend`.
+   */
+  readonly persistenceIds: ReadonlyMap<string, string>;
 }
 
 /** A labelled reservation found on an agent: the resources with one `resource_id`. */

@@ -1,3 +1,3 @@
-/** Allocator stages that offer a data service's reservations and volumes to their owner only. */
+/** The reservation steering: a data service's reservations and volumes offered to their owner only (the engine's reservationOwners stage). */
 export { reservationOwner, OWNER_LABEL } from './owner.ts';
-export { reservationSteering, withReservationSteering, type SteeringOptions, type SteeringStages } from './stages.ts';
+export { ownedReservations, withReservationSteering, type SteeringOptions } from './stages.ts';

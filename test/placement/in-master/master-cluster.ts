@@ -15,13 +15,20 @@ interface Task {
   readonly resources: Resources;
 }
 
-/** A data-service framework: launches each pod instance out of the offer that carries its reservations. */
+/**
+ * A data-service framework: launches each pod instance out of the offer that carries its
+ * reservations and volume. A `naive` one launches out of whatever of the instance's reservations
+ * it is offered, volume or not: it trusts the allocator to offer only what may launch.
+ */
 export class ServiceFramework {
   /** podInstance → its task. */
   readonly tasks = new Map<string, Task>();
   /** Offered resources reserved for another owner (the steering keeps this 0). */
   foreignOffered = 0;
   launches = 0;
+  /** Every launch, with the persistence ids of the volumes it got. */
+  readonly launched: Array<{ podInstance: string; agentId: string; volumes: string[] }> = [];
+  naive = false;
 
   constructor(readonly id: string, readonly service: string, public engine: AllocatorEngine) {}
 
@@ -37,11 +44,13 @@ export class ServiceFramework {
       byInstance.set(labels.podInstance, (byInstance.get(labels.podInstance) ?? Resources.EMPTY).plus(Resources.of([r])));
     }
     for (const [podInstance, resources] of byInstance) {
-      if (resources.persistentVolumes().isEmpty()) continue; // not its whole reservation set yet
+      const volumes = resources.persistentVolumes().toArray().map((r) => r.disk!.persistence!.id);
+      if (volumes.length === 0 && !this.naive) continue; // not its whole reservation set yet
       rest = rest.minus(resources);
       this.engine.transitionOfferedToAllocated(agentId, resources, this.id);
       this.tasks.set(podInstance, { agentId, resources });
       this.launches++;
+      this.launched.push({ podInstance, agentId, volumes });
     }
     if (!rest.isEmpty()) this.engine.recoverResources(this.id, agentId, rest, { refuseSeconds: 5 });
   }
@@ -68,6 +77,8 @@ export interface CallOutcome {
   readonly httpStatus: number;
   /** What the result says was made (a lost answer may say less than was made); default `applied`. */
   readonly reported?: number;
+  /** false: the master stops after the `applied` operations; the policy never hears of the call. */
+  readonly answered?: boolean;
 }
 
 export class MasterCluster {
@@ -104,7 +115,7 @@ export class MasterCluster {
       const fw = this.frameworks.get(frameworkId)!;
       for (const byAgent of byRole.values()) for (const [agentId, offered] of byAgent) fw.offer(agentId, offered);
     }
-    const results = cycle.operatorCalls.map((call) => this.#make(call));
+    const results = cycle.operatorCalls.flatMap((call) => this.#make(call) ?? []);
     this.calls.push(...cycle.operatorCalls);
     this.results.push(...results);
     this.now += 1000;
@@ -115,10 +126,11 @@ export class MasterCluster {
     for (let i = 0; i < n; i++) this.step();
   }
 
-  #make(call: OperatorCall): OperatorCallResult {
+  #make(call: OperatorCall): OperatorCallResult | undefined {
     const fault = this.fault?.(call);
     if (fault === undefined) return applyOperatorCalls(this.engine, [call])[0]!;
     for (const op of call.operations.slice(0, fault.applied)) this.engine.applyAvailable(call.agentId, [op]);
+    if (fault.answered === false) return undefined;
     const result: OperatorCallResult = { id: call.id, ok: false, applied: fault.reported ?? fault.applied, httpStatus: fault.httpStatus, message: 'injected' };
     this.engine.operatorCallResult(result);
     return result;

@@ -9,7 +9,7 @@ import { dbSpec, placed, TUNING } from './helpers.ts';
 
 function twoInOneRole(strip = false) {
   const policy = dataServicePolicy([dbSpec(3, 'alpha', 'data'), dbSpec(3, 'beta', 'data')], { controller: TUNING });
-  const used: Policy = strip ? { ...policy, filter: undefined, size: undefined } : policy;
+  const used: Policy = strip ? { ...policy, reservationOwners: undefined, filter: undefined, size: undefined } : policy;
   const cluster = new MasterCluster(used, 6, 3);
   const alpha = cluster.addServiceFramework('alpha-fw', 'alpha', 'data');
   const beta = cluster.addServiceFramework('beta-fw', 'beta', 'data');
@@ -36,7 +36,7 @@ test('two services in one role: both deploy, and neither framework is ever offer
   }
 });
 
-test('the same cluster without the policy’s filter and size: a framework is offered the other service’s reservations', () => {
+test('the same cluster without the policy’s reservationOwners, filter and size: a framework is offered the other service’s reservations', () => {
   const { cluster, alpha, beta } = twoInOneRole(true);
   for (let i = 0; i < 12; i++) {
     cluster.step();
@@ -55,7 +55,7 @@ test('options are checked: no spec, a service twice, tuning for an unknown servi
 
 test('only stages are enumerable (a policy loader checks their names); the control methods are there all the same', () => {
   const policy = dataServicePolicy(dbSpec());
-  assert.deepEqual(Object.keys(policy).sort(), ['filter', 'name', 'operatorCallResult', 'operatorCalls', 'size']);
+  assert.deepEqual(Object.keys(policy).sort(), ['filter', 'name', 'operatorCallResult', 'operatorCalls', 'reservationOwners', 'size']);
   assert.equal(typeof policy.frameworkRequests, 'function');
   assert.equal(policy.controller('db'), undefined, 'built on the first cycle');
   assert.throws(() => policy.status('db'), /no cycle has run yet/);

@@ -1,4 +1,5 @@
-// The reservation ledger: recording, queries, in-use, release and reconciliation against the cluster.
+// The reservation ledger: recording, queries, in-use, release and reconciliation against the
+// cluster; incomplete placements (held persistence ids, amended entries).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -134,4 +135,63 @@ test('replace: the old reservations are retired on apply and garbage-collected b
   // Placing an instance the ledger holds without replace is refused.
   const again = planService(spec([brokers(2, 'hostname=unique', volumes)]), view, { replace: [] });
   assert.throws(() => ledger.apply(again), /already placed on agent/);
+});
+
+/** broker-0 of a fresh plan as a restart between its RESERVE and CREATE leaves it: the volume's reservation without its volume. */
+function reservedWithoutVolume() {
+  const ledger = new ReservationLedger({ clock: () => 5 });
+  const plan = planService(spec([brokers(1, undefined, { volumes: [{ containerPath: 'data', sizeMb: 100 }] })]), [agent('a')], { ledger });
+  const placement = plan.placements[0]!;
+  const volume = placement.reservations.find((r) => r.volume !== undefined)!;
+  const bare = { resourceId: volume.resourceId, kind: 'disk', resources: volume.resources.map(({ disk: _disk, ...r }) => r) };
+  ledger.apply({ ...plan, placements: [{ ...placement, reservations: placement.reservations.map((r) => (r === volume ? bare : r)) }] });
+  return { ledger, volume };
+}
+
+test('markIncomplete holds the persistence id a CREATE is to use (no plan draws it); amend records the volume with it; both all or nothing', () => {
+  const { ledger, volume } = reservedWithoutVolume();
+  const persistenceId = volume.volume!.persistenceId;
+  assert.equal(ledger.entry(volume.resourceId)!.kind, 'disk');
+  assert.equal(ledger.hasId(persistenceId), false);
+  ledger.markIncomplete('kafka', 'broker-0', { missing: ['volume data'], persistenceIds: new Map([[volume.resourceId, persistenceId]]) });
+  assert.equal(ledger.hasId(persistenceId), true, 'held');
+  assert.deepEqual(ledger.instance('kafka', 'broker-0')!.incomplete!.missing, ['volume data']);
+  assert.throws(() => ledger.markIncomplete('kafka', 'broker-0', { missing: [], persistenceIds: new Map([['x', volume.resourceId]]) }), LedgerError, 'an id recorded for something else');
+  assert.deepEqual(ledger.instance('kafka', 'broker-0')!.incomplete!.missing, ['volume data'], 'unchanged');
+  assert.throws(() => ledger.amend('kafka', 'broker-0', [{ ...volume, resourceId: 'r1' }, { ...volume, resourceId: 'r2' }]), /persistence id .* already recorded/);
+  assert.equal(ledger.hasId('r1'), false, 'nothing amended');
+  const [entry] = ledger.amend('kafka', 'broker-0', [volume]);
+  assert.equal(entry!.persistenceId, persistenceId);
+  assert.equal(entry!.kind, 'volume');
+  assert.equal(entry!.since, 5);
+  ledger.markIncomplete('kafka', 'broker-0', undefined);
+  assert.equal(ledger.instance('kafka', 'broker-0')!.incomplete, undefined);
+  assert.equal(ledger.hasId(persistenceId), true, 'recorded with its volume now');
+});
+
+test('held ids are released with the instance, or when a new placement replaces it', () => {
+  const { ledger } = reservedWithoutVolume();
+  ledger.markIncomplete('kafka', 'broker-0', { missing: ['x'], persistenceIds: new Map([['r', 'held-1']]) });
+  ledger.release(ledger.planRelease('kafka', ['broker-0']));
+  assert.equal(ledger.hasId('held-1'), false);
+  assert.equal(ledger.instance('kafka', 'broker-0'), undefined);
+  const again = reservedWithoutVolume();
+  again.ledger.markIncomplete('kafka', 'broker-0', { missing: ['x'], persistenceIds: new Map([['r', 'held-2']]) });
+  const moved = planService(spec([brokers(1)]), [agent('b')], { ledger: again.ledger, replace: ['broker-0'] });
+  again.ledger.apply(moved);
+  assert.equal(again.ledger.hasId('held-2'), false);
+  assert.equal(again.ledger.instance('kafka', 'broker-0')!.incomplete, undefined);
+});
+
+test('amend refuses another instance’s reservation and a volume changing its persistence id, changing nothing', () => {
+  const c = clock();
+  const ledger = new ReservationLedger({ clock: c.now });
+  const plan = planService(spec([brokers(2, undefined, { volumes: [{ containerPath: 'data', sizeMb: 100 }] })]), [agent('a')], { ledger });
+  ledger.apply(plan);
+  const [first, second] = plan.placements;
+  assert.throws(() => ledger.amend('kafka', first!.podInstance, [second!.reservations[0]!]), new RegExp(`recorded for kafka/${second!.podInstance}`));
+  const volume = first!.reservations.find((r) => r.volume !== undefined)!;
+  assert.throws(() => ledger.amend('kafka', first!.podInstance, [{ ...volume, volume: { ...volume.volume!, persistenceId: 'other' } }]), /cannot become other/);
+  assert.equal(ledger.entry(volume.resourceId)!.persistenceId, volume.volume!.persistenceId);
+  assert.throws(() => ledger.amend('kafka', 'broker-9', []), /not in the ledger/);
 });
