@@ -45,6 +45,8 @@ export class AgentState {
   policyView: { readonly info: AgentInfo; readonly view: AgentView } | undefined;
   /** The policy's remembered rejections on this agent (remembered-rejections.ts), kept here: every role visit reads them. */
   remembered: AgentRejections | undefined;
+  /** Whether `total` names a reservation owner, for the policy's reservationOwners stage `by` (reservation-owners.ts). */
+  ownedMemo: { readonly by: object; readonly total: Resources; readonly any: boolean } | undefined;
   private multiRoleOf: ReadonlySet<AgentCapability> | undefined;
   private multiRoleValue = false;
 

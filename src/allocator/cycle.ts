@@ -191,7 +191,8 @@ export class Cycle {
     const policyOrder = sorter === undefined || this.policy.policy.sortFrameworks === undefined
       ? undefined
       : this.policy.sortFrameworks({ now: this.now, agent: agentView(agent), role, frameworks: sorter.sort(), share: (f) => sorter.share(f) });
-    const owners = this.owners !== undefined && this.owners.anyOwned(agent.total) ? this.owners : undefined;
+    // The owners' plan can only spare asking when the role has several frameworks.
+    const owners = this.owners !== undefined && sorter !== undefined && sorter.count() > 1 && this.owners.anyOwned(agent) ? this.owners : undefined;
     this.visit.begin(agent, role, stage, sorter, remembered, owners, policyOrder);
     return this.visit;
   }
@@ -218,7 +219,7 @@ export class Cycle {
     let available = agent.allocatableFor(role, framework);
     // Another owner's reservations (policy stage reservationOwners) are left out before anything else looks.
     let foreignLeftOut = false;
-    if (this.owners !== undefined && this.owners.anyOwned(agent.total)) {
+    if (this.owners !== undefined && this.owners.anyOwned(agent)) {
       const foreign = this.owners.foreignPart(available, framework);
       if (foreign !== undefined) {
         if (foreign.rest.isEmpty()) return this.reservedForAnotherOwner(agent, framework, role, stage, foreign.owner);

@@ -4,8 +4,8 @@
  * agent in a role is another owner's.
  *
  * The cycle asks for every framework it considers, so the answers are kept: whether an agent's
- * total names any owner at all (agents without are never scanned), the owners in the allocatable
- * set last read, and per framework its `owns` answers until it is updated. Only the policy runner's stage is called, so a
+ * total names any owner at all (on the agent; agents without are never scanned), the owners in the
+ * allocatable sets last read, and per framework its `owns` answers until it is updated. Only the policy runner's stage is called, so a
  * policy that throws gets Mesos's rule (the resource is the role's) and an error counted.
  */
 import { Resources, type Resource } from '../resources/index.ts';
@@ -29,24 +29,27 @@ export interface ForeignPart {
 
 /** What an agent's allocatable resources (one object) hold of owners: read once per object, then per framework. */
 interface OwnedContent {
+  readonly resources: Resources;
   /** The owners named, in the order met. */
   readonly owners: readonly string[];
-  /** Without any owned resource: what a framework that owns none of them may have. */
-  readonly unowned: Resources;
+  /** Whether every resource names an owner. */
+  readonly allOwned: boolean;
+  /** Without any owned resource: what a framework that owns none of them may have (made when first asked). */
+  unowned: Resources | undefined;
 }
 
-const NOT_OWNED: OwnedContent = { owners: [], unowned: Resources.EMPTY };
+/** How many allocatable sets are kept: a visit reads the role's (owners' plan) and a framework's stripped one. */
+const CONTENTS_KEPT = 4;
 
 export class ReservationOwnership {
-  /** Per total: whether one of its resources names an owner. */
-  private readonly totalsWithOwners = new WeakMap<Resources, boolean>();
   /**
-   * The last allocatable set read, and what it holds: a visit asks about one set for each framework
-   * (the agent keeps one object per content, role and capability mask). Not a WeakMap of every set:
-   * they are made per offer, and the collector's price for weak entries was more than the reading.
+   * The last allocatable sets read, and what they hold: a visit asks about the same few sets for
+   * each framework (the agent keeps one object per content, role and capability mask). Not a WeakMap
+   * of every set: they are made per offer, and the collector's price for weak entries was more than
+   * the reading.
    */
-  private lastAvailable: Resources | undefined;
-  private lastContent: OwnedContent = NOT_OWNED;
+  private readonly contents: OwnedContent[] = [];
+  private nextContent = 0;
   /** Owners' plans by role, stage and owners; rebuilt when the role's active frameworks or any framework's info change. */
   private readonly plans = new Map<string, { readonly sorter: Sorter; readonly membershipVersion: number; readonly infoEpoch: number; readonly plan: VisitPlan }>();
   /** One frozen rejection per owner: many frameworks are refused the same agents, and the engine remembers each. */
@@ -57,19 +60,19 @@ export class ReservationOwnership {
     private readonly state: AllocatorState,
   ) {}
 
-  /** Whether any resource of the agent's `total` names an owner (else nothing on the agent is anyone's). */
-  anyOwned(total: Resources): boolean {
-    let any = this.totalsWithOwners.get(total);
-    if (any === undefined) {
-      any = false;
-      for (const r of total.itemsView()) {
-        if (r.reservations.length > 0 && this.owner(r) !== undefined) {
-          any = true;
-          break;
-        }
+  /** Whether any resource of the agent's total names an owner (else nothing on the agent is anyone's); kept on the agent per total. */
+  anyOwned(agent: AgentState): boolean {
+    const total = agent.total;
+    const kept = agent.ownedMemo;
+    if (kept !== undefined && kept.by === this && kept.total === total) return kept.any;
+    let any = false;
+    for (const r of total.itemsView()) {
+      if (r.reservations.length > 0 && this.owner(r) !== undefined) {
+        any = true;
+        break;
       }
-      this.totalsWithOwners.set(total, any);
     }
+    agent.ownedMemo = { by: this, total, any };
     return any;
   }
 
@@ -84,7 +87,7 @@ export class ReservationOwnership {
     let owned = 0;
     for (let i = 0; i < owners.length; i++) if (this.owns(framework, owners[i]!)) owned++;
     if (owned === owners.length) return undefined;
-    if (owned === 0) return { owner: owners[0]!, rest: content.unowned };
+    if (owned === 0) return { owner: owners[0]!, rest: (content.unowned ??= available.filter((r) => r.reservations.length === 0 || this.owner(r) === undefined)) };
     // Several owners on one agent, some of them the framework's: the rare case, computed each time.
     let owner: string | undefined;
     const rest = available.filter((r) => {
@@ -107,7 +110,7 @@ export class ReservationOwnership {
     const allocatable = agent.allocatableTo(role);
     if (allocatable.isEmpty()) return undefined;
     const content = this.content(allocatable);
-    if (content.owners.length === 0 || !content.unowned.isEmpty()) return undefined;
+    if (!content.allOwned) return undefined;
     const key = `${role}\0${stage}\0${content.owners.join('\0')}`;
     const kept = this.plans.get(key);
     if (kept !== undefined && kept.sorter === sorter && kept.membershipVersion === sorter.membershipVersion && kept.infoEpoch === FrameworkState.anyInfoEpoch) return kept.plan;
@@ -135,15 +138,20 @@ export class ReservationOwnership {
   }
 
   private content(available: Resources): OwnedContent {
-    if (available === this.lastAvailable) return this.lastContent;
+    const contents = this.contents;
+    for (let i = 0; i < contents.length; i++) if (contents[i]!.resources === available) return contents[i]!;
     const owners: string[] = [];
+    let allOwned = true;
     for (const r of available.itemsView()) {
       const o = r.reservations.length === 0 ? undefined : this.owner(r);
-      if (o !== undefined && !owners.includes(o)) owners.push(o);
+      if (o === undefined) allOwned = false;
+      else if (!owners.includes(o)) owners.push(o);
     }
-    this.lastAvailable = available;
-    this.lastContent = owners.length === 0 ? NOT_OWNED : { owners, unowned: available.filter((r) => r.reservations.length === 0 || this.owner(r) === undefined) };
-    return this.lastContent;
+    const content: OwnedContent = { resources: available, owners, allOwned: allOwned && owners.length > 0, unowned: owners.length === 0 ? available : undefined };
+    if (contents.length < CONTENTS_KEPT) contents.push(content);
+    else contents[this.nextContent] = content;
+    this.nextContent = (this.nextContent + 1) % CONTENTS_KEPT;
+    return content;
   }
 
   private owner(r: Resource): string | undefined {
