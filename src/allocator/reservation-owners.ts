@@ -34,9 +34,11 @@ interface OwnedContent {
   readonly owners: readonly string[];
   /** Whether every resource names an owner. */
   readonly allOwned: boolean;
-  /** Without any owned resource: what a framework that owns none of them may have (made when first asked). */
-  unowned: Resources | undefined;
+  /** What a framework that owns none of the owners may have, and why not the rest (made when first asked: one object for all such frameworks). */
+  ownsNone: ForeignPart | undefined;
 }
+
+const NO_OWNERS: readonly string[] = [];
 
 /** How many allocatable sets are kept: a visit reads the role's (owners' plan) and a framework's stripped one. */
 const CONTENTS_KEPT = 4;
@@ -87,7 +89,7 @@ export class ReservationOwnership {
     let owned = 0;
     for (let i = 0; i < owners.length; i++) if (this.owns(framework, owners[i]!)) owned++;
     if (owned === owners.length) return undefined;
-    if (owned === 0) return { owner: owners[0]!, rest: (content.unowned ??= available.filter((r) => r.reservations.length === 0 || this.owner(r) === undefined)) };
+    if (owned === 0) return (content.ownsNone ??= { owner: owners[0]!, rest: available.filter((r) => r.reservations.length === 0 || this.owner(r) === undefined) });
     // Several owners on one agent, some of them the framework's: the rare case, computed each time.
     let owner: string | undefined;
     const rest = available.filter((r) => {
@@ -140,14 +142,15 @@ export class ReservationOwnership {
   private content(available: Resources): OwnedContent {
     const contents = this.contents;
     for (let i = 0; i < contents.length; i++) if (contents[i]!.resources === available) return contents[i]!;
-    const owners: string[] = [];
+    let owners: string[] | undefined;
     let allOwned = true;
     for (const r of available.itemsView()) {
       const o = r.reservations.length === 0 ? undefined : this.owner(r);
       if (o === undefined) allOwned = false;
+      else if (owners === undefined) owners = [o];
       else if (!owners.includes(o)) owners.push(o);
     }
-    const content: OwnedContent = { resources: available, owners, allOwned: allOwned && owners.length > 0, unowned: owners.length === 0 ? available : undefined };
+    const content: OwnedContent = { resources: available, owners: owners ?? NO_OWNERS, allOwned: allOwned && owners !== undefined, ownsNone: undefined };
     if (contents.length < CONTENTS_KEPT) contents.push(content);
     else contents[this.nextContent] = content;
     this.nextContent = (this.nextContent + 1) % CONTENTS_KEPT;
