@@ -7,6 +7,12 @@
  * (Node 20) and inside the embedded Node 18 runtime (runtime_call with
  * bench/native/fixtures/engine-cycle.ts), so the bridge is compared with the engine in the runtime
  * it actually runs in, and the two Node versions with each other.
+ *
+ * Every path runs `warmup` cycles before the `rounds` it times: the first cycles after the setup
+ * are slower while V8 compiles (longer for the runtime's path, which has the codec to compile too),
+ * and a median over them measured warm-up rather than what the bridge adds to a running master's
+ * cycle. The embedded paths' warm-up medians are reported apart (`cycle.warmup`): they start in
+ * fresh processes, whereas in this process the stream's first pass has compiled the code already.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,6 +51,13 @@ export interface AdapterCycle {
   readonly inlineMirrorMs: number;
 }
 
+/** Medians of the warm-up cycles (the first after the setup's) of the paths that start cold, in the embedded runtime. */
+export interface WarmupCycles {
+  readonly rounds: number;
+  readonly engineEmbeddedMs: number;
+  readonly bridgeMs: number;
+}
+
 export interface BridgeFigures {
   readonly latency: Readonly<Record<string, number>>;
   readonly batchMs: number;
@@ -56,6 +69,7 @@ export interface BridgeFigures {
     readonly engineMs: number;
     /** The engine alone inside the embedded runtime (Node 18), the same code. */
     readonly engineEmbeddedMs: number;
+    /** serve() in this process, replaying the request stream (as bridge_replay does). */
     readonly inProcessMs: number;
     /** bridge_replay: request serialized, runtime, Response parsed. */
     readonly bridgeMs: number;
@@ -63,6 +77,7 @@ export interface BridgeFigures {
     readonly adapter: AdapterCycle | undefined;
     readonly offers: number;
     readonly replyBytes: number;
+    readonly warmup: WarmupCycles;
   };
 }
 
@@ -82,10 +97,14 @@ function run(binary: string, args: string[]): string {
   return r.stdout;
 }
 
-/** Mesos's DeclineOffers shape (bench/allocator.bench.ts) as requests; the in-process runtime answers them so the declines follow its offers. */
-export function declineOffersRequests(agents: number, frameworks: number, rounds: number): { requests: Uint8Array[]; inProcessMs: number[]; offers: number; replyBytes: number } {
+/**
+ * Mesos's DeclineOffers shape (bench/allocator.bench.ts) as requests; the in-process runtime answers
+ * them so the declines follow its offers. `allocates`: the indices of the allocate requests.
+ */
+export function declineOffersRequests(agents: number, frameworks: number, rounds: number): { requests: Uint8Array[]; allocates: number[]; inProcessMs: number[]; offers: number; replyBytes: number } {
   const bundle = serve({});
   const requests: Uint8Array[] = [];
+  const allocates: number[] = [];
   const inProcessMs: number[] = [];
   let offers = 0;
   let replyBytes = 0;
@@ -96,6 +115,7 @@ export function declineOffersRequests(agents: number, frameworks: number, rounds
     const answer = bundle.handle('bench', bytes) as Uint8Array;
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     if (allocator?.allocate) {
+      allocates.push(requests.length - 1);
       inProcessMs.push(ms);
       replyBytes = answer.length;
     }
@@ -125,7 +145,24 @@ export function declineOffersRequests(agents: number, frameworks: number, rounds
     last = send(now, { allocate: { force: true } });
     offers += last.allocator?.allocation?.offers?.length ?? 0;
   }
-  return { requests, inProcessMs, offers, replyBytes };
+  return { requests, allocates, inProcessMs, offers, replyBytes };
+}
+
+/**
+ * The recorded stream answered by a fresh serve() in this process, as bridge_replay answers it in
+ * the embedded runtime: without the garbage of building the stream (decoding each reply, encoding
+ * the declines), which the first pass's own timings include. Milliseconds of each allocate call.
+ */
+export function replayInProcess(requests: readonly Uint8Array[], allocates: readonly number[]): number[] {
+  const bundle = serve({});
+  const timed = new Set(allocates);
+  const ms: number[] = [];
+  requests.forEach((bytes, i) => {
+    const start = process.hrtime.bigint();
+    bundle.handle('bench', bytes);
+    if (timed.has(i)) ms.push(Number(process.hrtime.bigint() - start) / 1e6);
+  });
+  return ms;
 }
 
 /** The same calls on the engine directly (what bench/allocator.bench.ts times), in this process. */
@@ -140,10 +177,14 @@ async function declineOffersEmbedded(agents: number, frameworks: number, rounds:
   return run(build('runtime_call'), [bundle, 'decline-offers', `${agents} ${frameworks} ${rounds}`]).trim().split(' ').map(Number);
 }
 
-export async function runBridgeBench(options: { agents?: number; frameworks?: number; rounds?: number; calls?: number } = {}): Promise<BridgeFigures> {
+export async function runBridgeBench(options: { agents?: number; frameworks?: number; rounds?: number; warmup?: number; calls?: number } = {}): Promise<BridgeFigures> {
   const agents = options.agents ?? 10_000;
   const frameworks = options.frameworks ?? 1_000;
   const rounds = options.rounds ?? 5;
+  const warmup = options.warmup ?? 5;
+  const cycles = warmup + rounds;
+  // Each path's cycles after the setup's: the warm-up ones, then the timed ones.
+  const split = (ms: readonly number[]): { warm: number; timed: number } => ({ warm: median(ms.slice(-cycles, -rounds)), timed: median(ms.slice(-rounds)) });
   const dir = mkdtempSync(join(tmpdir(), 'mesos-policy-bridge-bench-'));
   try {
     const bundle = join(dir, 'policy.js');
@@ -164,17 +205,20 @@ export async function runBridgeBench(options: { agents?: number; frameworks?: nu
     const batchRequests = [encodeRequest({ nowMs: 0, allocator: { initialize: { seed: 1 } } }), encodeRequest({ nowMs: 0, allocatorBatch: { calls: events } })];
     const batchMs = median([0, 1, 2].map(() => timings(bundle, batchRequests, dir).find((t) => t.call === 'allocator_batch')!.us / 1000));
 
-    // One allocation cycle at agents × frameworks.
-    const stream = declineOffersRequests(agents, frameworks, rounds);
-    const allocates = timings(bundle, stream.requests, dir).filter((t) => t.call === 'allocator').map((t) => t.us / 1000);
-    // The timed rounds are the allocate calls after the first (the setup's own cycle), as in the engine run.
-    const bridgeMs = median(allocates.slice(-rounds));
+    // One allocation cycle at agents × frameworks: the setup's cycle, `warmup` cycles, then the timed ones.
+    const stream = declineOffersRequests(agents, frameworks, cycles);
+    const bridge = split(timings(bundle, stream.requests, dir).filter((t) => t.call === 'allocator').map((t) => t.us / 1000));
     const adapter = existsSync(build('allocation_cycle')) ? adapterCycle(bundle, stream.requests, dir, rounds) : undefined;
-    const engineMs = median(declineOffersEngine(agents, frameworks, rounds));
-    const engineEmbeddedMs = median(await declineOffersEmbedded(agents, frameworks, rounds, dir));
+    const inProcessMs = median(replayInProcess(stream.requests, stream.allocates).slice(-rounds));
+    const engineMs = median(declineOffersEngine(agents, frameworks, cycles).slice(-rounds));
+    const engineEmbedded = split(await declineOffersEmbedded(agents, frameworks, cycles, dir));
     return {
       latency, batchMs, batchEvents,
-      cycle: { agents, frameworks, engineMs, engineEmbeddedMs, inProcessMs: median(stream.inProcessMs.slice(-rounds)), bridgeMs, adapter, offers: Math.round(stream.offers / rounds), replyBytes: stream.replyBytes },
+      cycle: {
+        agents, frameworks, engineMs, engineEmbeddedMs: engineEmbedded.timed, inProcessMs, bridgeMs: bridge.timed, adapter,
+        offers: Math.round(stream.offers / cycles), replyBytes: stream.replyBytes,
+        warmup: { rounds: warmup, engineEmbeddedMs: engineEmbedded.warm, bridgeMs: bridge.warm },
+      },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -220,11 +264,12 @@ export function formatBridgeFigures(f: BridgeFigures): string {
     `  4 host threads, empty calls                          ${Math.round(l.four_threads_calls_per_s ?? 0).toLocaleString('en-US')} calls/s`,
     `  runtime start with the policy bundle, median / max   ${l.start_ms_median?.toFixed(0)} / ${l.start_ms_max?.toFixed(0)} ms   (goal ≤ 300 ms)`,
     `  batch of ${f.batchEvents.toLocaleString('en-US')} addAgent events                    ${f.batchMs.toFixed(1)} ms  (${Math.round(f.batchEvents / (f.batchMs / 1000)).toLocaleString('en-US')} events/s)`,
-    `  allocation cycle ${c.agents}×${c.frameworks} (DeclineOffers, ~${c.offers} offers/cycle, reply ${(c.replyBytes / 1024).toFixed(0)} KB):`,
+    `  allocation cycle ${c.agents}×${c.frameworks} (DeclineOffers, ~${c.offers} offers/cycle, reply ${(c.replyBytes / 1024).toFixed(0)} KB), medians of the cycles after the warm-up:`,
     `    engine in process (Node 20) ${c.engineMs.toFixed(0)} ms; serve() in process ${c.inProcessMs.toFixed(0)} ms (${percent(c.inProcessMs, c.engineMs)})`,
     `    engine in the embedded runtime (Node 18) ${c.engineEmbeddedMs.toFixed(0)} ms (${percent(c.engineEmbeddedMs, c.engineMs)} against Node 20)`,
     `    ${host}`,
     ...(a === undefined ? [] : [`    the same replies with every offer's resources inline (no shared lists): parse ${a.inlineParseMs.toFixed(1)} ms, DecodeAllocation ${a.inlineDecodeMs.toFixed(1)} ms, mirror ${a.inlineMirrorMs.toFixed(1)} ms`]),
+    `    (the ${c.warmup.rounds} warm-up cycles before these, in the embedded runtime: engine ${c.warmup.engineEmbeddedMs.toFixed(0)} ms, through the bridge ${c.warmup.bridgeMs.toFixed(0)} ms)`,
   ].join('\n');
 }
 

@@ -1,9 +1,10 @@
 /**
  * Encodes Responses. Allocator replies may carry their Allocation already as bytes (the hot path,
- * codec/allocation-bytes.ts); those are spliced in, everything else goes through protobufjs.
+ * codec/allocation-bytes.ts); those are spliced in. A hook's reply of ASCII labels only (the label
+ * decorators, called per task) is written directly; everything else goes through protobufjs.
  */
 import { takeHeadroom } from './codec/allocation-bytes.ts';
-import { doubleFieldSize, lenFieldSize, WireType, WireWriter } from './codec/wire-writer.ts';
+import { doubleFieldSize, lenFieldSize, utf8Length, WireType, WireWriter } from './codec/wire-writer.ts';
 import { protocol, type wire } from './protocol.ts';
 
 /** An AllocatorReply whose `allocation` is already encoded, with the policy's operator calls (each an encoded OperatorCall). */
@@ -27,6 +28,11 @@ const BATCH_REPLIES = 1;
 const REPLY_ALLOCATION = 3;
 const REPLY_NEXT_CYCLE_AT_MS = 6;
 const REPLY_OPERATOR_CALLS = 7;
+const RESPONSE_HOOK = 5;
+const HOOK_REPLY_LABELS = 1;
+const LABELS_LABELS = 1;
+const LABEL_KEY = 1;
+const LABEL_VALUE = 2;
 
 export function isEncodedAllocation(reply: AllocatorReplyOut): reply is EncodedAllocationReply {
   return (reply as EncodedAllocationReply).allocationBytes !== undefined;
@@ -109,6 +115,46 @@ function wrap(field: number, body: Uint8Array): Uint8Array {
   return new WireWriter(lenFieldSize(field, body.length)).bytesField(field, body).finish();
 }
 
+/** Each label's body size, kept from call to call (the sizes pass fills it, the write pass reads it). */
+const labelSizes: number[] = [];
+
+/**
+ * Response{hook: HookReply{labels}} for a reply that carries nothing but labels, all ASCII, the
+ * bytes protobufjs writes for it without its objects per field (they were a quarter of a label
+ * decorator call's garbage: fewer young-generation GCs); undefined for any other reply.
+ */
+function labelsOnlyHookResponse(reply: wire.IHookReply): Uint8Array | undefined {
+  const labels = reply.labels;
+  if (labels === undefined || labels === null) return undefined;
+  for (const key in reply) if (key !== 'labels' && (reply as Record<string, unknown>)[key] != null) return undefined;
+  const list = labels.labels ?? [];
+  let labelsSize = 0;
+  for (let i = 0; i < list.length; i++) {
+    const { key, value } = list[i]!;
+    let size = 0;
+    // A non-ASCII string (or a lone surrogate, which protobufjs and TextEncoder write differently) goes through protobufjs.
+    if (key != null) {
+      if (utf8Length(key) !== key.length) return undefined;
+      size += lenFieldSize(LABEL_KEY, key.length);
+    }
+    if (value != null) {
+      if (utf8Length(value) !== value.length) return undefined;
+      size += lenFieldSize(LABEL_VALUE, value.length);
+    }
+    labelSizes[i] = size;
+    labelsSize += lenFieldSize(LABELS_LABELS, size);
+  }
+  const replySize = lenFieldSize(HOOK_REPLY_LABELS, labelsSize);
+  const w = new WireWriter(lenFieldSize(RESPONSE_HOOK, replySize)).lenHeader(RESPONSE_HOOK, replySize).lenHeader(HOOK_REPLY_LABELS, labelsSize);
+  for (let i = 0; i < list.length; i++) {
+    const { key, value } = list[i]!;
+    w.lenHeader(LABELS_LABELS, labelSizes[i]!);
+    if (key != null) w.stringField(LABEL_KEY, key, key.length);
+    if (value != null) w.stringField(LABEL_VALUE, value, value.length);
+  }
+  return w.finish();
+}
+
 export function encodeResponse(response: ResponseOut): Uint8Array {
   if ('allocator' in response && response.allocator !== undefined && response.allocator !== null) {
     const reply = response.allocator;
@@ -125,6 +171,10 @@ export function encodeResponse(response: ResponseOut): Uint8Array {
     const w = new WireWriter(size);
     for (const r of replies) w.bytesField(BATCH_REPLIES, r);
     return wrap(RESPONSE_ALLOCATOR_BATCH, w.finish());
+  }
+  if ('hook' in response && response.hook !== undefined && response.hook !== null) {
+    const bytes = labelsOnlyHookResponse(response.hook);
+    if (bytes !== undefined) return bytes;
   }
   return protocol.Response.encode(response as wire.IResponse).finish();
 }

@@ -176,3 +176,21 @@ test('WireWriter: doubles as protobuf writes them', () => {
     assert.deepEqual([...w.finish()], [...protocol.Value.Scalar.encode({ value: v }).finish()]);
   }
 });
+
+test('property: WireWriter.stringField writes what protobufjs writes, ASCII in one pass or not, of any length', () => {
+  // Lone surrogates aside (protobufjs and TextEncoder write those differently; ids never hold them).
+  const text = fc.oneof(
+    fc.string({ maxLength: 300 }),
+    fc.string({ unit: 'grapheme', maxLength: 40 }),
+    fc.constantFrom('', 'a'.repeat(127), 'a'.repeat(128), `${'a'.repeat(126)}é`, 'agent-7', 'róle'),
+  );
+  fc.assert(
+    fc.property(text, fc.option(text, { nil: undefined }), (key, value) => {
+      const w = new WireWriter(0);
+      w.stringField(1, key);
+      if (value !== undefined) w.stringField(2, value);
+      assert.deepEqual([...w.finish()], [...protocol.Label.encode(value === undefined ? { key } : { key, value }).finish()]);
+    }),
+    { numRuns: 500 },
+  );
+});

@@ -128,8 +128,14 @@ export class WireWriter {
     return this.tag(field, WIRE_LEN).varint(length);
   }
 
-  stringField(field: number, s: string, length = utf8Length(s)): this {
-    this.lenHeader(field, length);
+  /** `length`: the string's UTF-8 length when the caller knows it; else an ASCII string is measured as it is copied. */
+  stringField(field: number, s: string, length?: number): this {
+    this.tag(field, WIRE_LEN);
+    if (length === undefined) {
+      if (s.length < 0x80 && this.shortAscii(s)) return this;
+      length = utf8Length(s);
+    }
+    this.varint(length);
     this.ensure(length);
     if (length === s.length) {
       const buf = this.buf;
@@ -140,6 +146,25 @@ export class WireWriter {
       this.pos += textEncoder.encodeInto(s, this.buf.subarray(this.pos, this.pos + length)).written;
     }
     return this;
+  }
+
+  /**
+   * The length prefix (one byte) and bytes of `s` (under 128 chars) when it is ASCII, in one pass
+   * (ids, roles, names: most strings on the hot paths); false, with nothing written, otherwise.
+   */
+  private shortAscii(s: string): boolean {
+    const n = s.length;
+    this.ensure(n + 1);
+    const buf = this.buf;
+    let at = this.pos;
+    buf[at++] = n;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) return false;
+      buf[at++] = c;
+    }
+    this.pos = at;
+    return true;
   }
 
   /**
