@@ -174,7 +174,8 @@ export function declineOffersEngine(agents: number, frameworks: number, rounds: 
 async function declineOffersEmbedded(agents: number, frameworks: number, rounds: number, dir: string): Promise<number[]> {
   const bundle = join(dir, 'engine-cycle.js');
   await esbuild({ entryPoints: [join(root, 'bench', 'native', 'fixtures', 'engine-cycle.ts')], bundle: true, format: 'cjs', platform: 'node', target: 'node18', outfile: bundle, logLevel: 'silent' });
-  return run(build('runtime_call'), [bundle, 'decline-offers', `${agents} ${frameworks} ${rounds}`]).trim().split(' ').map(Number);
+  const lines = run(build('runtime_call'), [bundle, 'setup', `${agents} ${frameworks}`, 'cycle', '', '--repeat', String(rounds)]).trim().split('\n');
+  return lines.slice(1).map(Number);
 }
 
 export async function runBridgeBench(options: { agents?: number; frameworks?: number; rounds?: number; warmup?: number; calls?: number } = {}): Promise<BridgeFigures> {
