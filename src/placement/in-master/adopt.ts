@@ -7,8 +7,10 @@
  *
  * An instance found on several agents (a replacement whose old reservations were not yet
  * destroyed when the master stopped) keeps the agent where its reservations are allocated (a task
- * or an offer), else the first by agent id where it is complete, else the first by agent id; the others are recorded retired, and the controller
- * destroys them after its grace period. Reservations that cannot be recorded (no pod instance
+ * or an offer), else the first by agent id where it is complete, else the first by agent id; the
+ * others are recorded retired (`recordRetired`: beside it even with the same resource ids, as a
+ * plan made while their agent was away can draw them), and the controller destroys them after
+ * its grace period. Reservations that cannot be recorded (no pod instance
  * label, a name that is not `<pod>-<index>`, an id recorded twice) are reported and left alone.
  *
  * What is found is compared with what the spec says the instance must have (`completion.ts`): a
@@ -64,6 +66,8 @@ export interface AdoptionOptions {
    * persistence id its plan drew (`plannedPersistenceIds`), held in the ledger until created.
    */
   readonly seed?: number;
+  /** Where a persistence id not found in `seed`'s stream is drawn from (this policy instance's own stream, `ServiceSeeds.own`); default `seed`. */
+  readonly freshSeed?: number;
 }
 
 export function adoptReservations(
@@ -83,7 +87,7 @@ export function adoptReservations(
   // pod instance → agent → its reservations there
   const found = new Map<string, Map<string, ClusterReservation[]>>();
   for (const r of clusterReservations(agents.map((a) => ({ id: a.id, resources: a.total })), new Set([spec.name]))) {
-    if (ledger.hasId(r.resourceId)) continue; // already known (a ledger that survived)
+    if (ledger.entry(r.resourceId, r.agentId) !== undefined) continue; // already known (a ledger that survived)
     if (r.podInstance === undefined) {
       skipped.push(`resource_id ${r.resourceId} on ${r.agentId}: no pod_instance label`);
       continue;
@@ -113,41 +117,45 @@ export function adoptReservations(
       agentIds.find((a) => allocatedSomewhere(a, new Set(perAgent.get(a)!.map((r) => r.resourceId)), frameworks)) ??
       (agentIds.length > 1 ? agentIds.find(complete) : undefined) ??
       agentIds[0]!;
-    // Older placements first, the current one last: each later one retires the one before.
-    const order = [...agentIds.filter((a) => a !== current), current];
-    let previous: string | undefined;
-    for (const agentId of order) {
+    // The current placement first (another if it cannot be recorded); the others are recorded
+    // retired beside it, keyed by agent and resource_id: a copy a plan made again with the same
+    // ids while its agent was away is no second live record of them.
+    let placedOn: string | undefined;
+    for (const agentId of [current, ...agentIds.filter((a) => a !== current)]) {
       const placement: Placement = {
         podInstance,
         podType: name.podType,
         index: name.index,
         agent: placementAgent(byId.get(agentId)!),
         score: 0,
-        ...(previous === undefined ? {} : { replaces: previous }),
         reservations: perAgent.get(agentId)!.map(foundAsPlanned),
         operations: [],
       };
       try {
-        ledger.apply({ service: spec.name, role: spec.role, principal: spec.principal, placements: [placement], kept: [], lost: [], surplus: [], unplaced: [], complete: true });
+        if (placedOn === undefined) {
+          ledger.apply({ service: spec.name, role: spec.role, principal: spec.principal, placements: [placement], kept: [], lost: [], surplus: [], unplaced: [], complete: true });
+          placedOn = agentId;
+          continue;
+        }
+        ledger.recordRetired(spec.name, podInstance, name.podType, agentId, placement.reservations);
       } catch (e) {
         if (!(e instanceof LedgerError)) throw e;
         skipped.push(`${spec.name}/${podInstance} on ${agentId}: ${e.message}`);
         continue;
       }
-      if (previous !== undefined) retired.set(podInstance, [...(retired.get(podInstance) ?? []), previous]);
-      previous = agentId;
+      retired.set(podInstance, [...(retired.get(podInstance) ?? []), agentId]);
     }
-    if (previous === undefined) continue;
-    adopted.set(podInstance, previous);
+    if (placedOn === undefined) continue;
+    adopted.set(podInstance, placedOn);
     if (pod === undefined) continue; // a pod no longer in the spec: decommissioned, nothing to complete
-    const comparison = compareWithSpec(pod, perAgent.get(previous)!);
+    const comparison = compareWithSpec(pod, perAgent.get(placedOn)!);
     if (comparison.missing.length > 0) toComplete.set(podInstance, comparison);
     if (comparison.mismatches.length > 0) mismatched.set(podInstance, comparison.mismatches);
   }
   // The volumes' persistence ids, drawn again in one pass, held in the ledger with what is missing.
   const volumes = [...toComplete.values()].flatMap((c) => c.toCreate.map((v) => v.resourceId));
   const inCluster = volumes.length === 0 ? new Set<string>() : idsOnAgents(agents);
-  const drawn = volumes.length === 0 ? new Map<string, string>() : plannedPersistenceIds(options.seed ?? 0, volumes, (id) => ledger.hasId(id) || inCluster.has(id), drawLimit(ledger.size * 2 + inCluster.size));
+  const drawn = volumes.length === 0 ? new Map<string, string>() : plannedPersistenceIds(options.seed ?? 0, volumes, (id) => ledger.hasId(id) || inCluster.has(id), drawLimit(ledger.size * 2 + inCluster.size), options.freshSeed ?? options.seed ?? 0);
   for (const [podInstance, c] of toComplete) {
     const persistenceIds = new Map(c.toCreate.map((v) => [v.resourceId, drawn.get(v.resourceId)!]));
     try {

@@ -16,6 +16,7 @@ import type { OfferOperation } from '../../resources/index.ts';
 import { clusterReservations, LedgerError, type ReservationLedger } from '../ledger/index.ts';
 import type { DataServiceController } from '../lifecycle/index.ts';
 import type { ClusterAgent, PlannedReservation } from '../plan/index.ts';
+import type { ServiceSeeds } from './seeds.ts';
 import { compareWithSpec, completionSeed, createVolumes, drawLimit, foundAsPlanned, idsOnAgents, planMissing, plannedPersistenceIds } from './completion.ts';
 
 /** A completion refused this many times is left incomplete and reported. */
@@ -43,8 +44,8 @@ export class InstanceCompletion {
     private readonly controller: DataServiceController,
     private readonly ledger: ReservationLedger,
     private readonly epoch: string,
-    /** The controller's planner seed: the plan's ids are drawn from it. */
-    private readonly seed: number,
+    /** The plans' id streams: a plan's persistence ids are found again in the service's, fresh ones drawn from our own. */
+    private readonly seeds: ServiceSeeds,
     private readonly log: (line: string) => void,
     private readonly problem: (line: string) => void,
   ) {}
@@ -106,7 +107,7 @@ export class InstanceCompletion {
       if (unknown.length > 0) {
         const ids = clusterIds();
         const held = new Set(persistenceIds.values());
-        for (const [r, p] of plannedPersistenceIds(this.seed, unknown, (id) => this.ledger.hasId(id) || ids.has(id) || held.has(id), drawLimit(this.ledger.size * 2 + ids.size))) persistenceIds.set(r, p);
+        for (const [r, p] of plannedPersistenceIds(this.seeds.service, unknown, (id) => this.ledger.hasId(id) || ids.has(id) || held.has(id), drawLimit(this.ledger.size * 2 + ids.size), this.seeds.own)) persistenceIds.set(r, p);
       }
       try {
         this.ledger.markIncomplete(this.service, name, { missing: comparison.missing, persistenceIds });
@@ -127,7 +128,7 @@ export class InstanceCompletion {
         if (here === undefined) continue;
         const ids = clusterIds();
         const held = new Set(persistenceIds.values());
-        const placed = planMissing(spec, pod, record.index, comparison, here, completionSeed(this.seed, name, this.#n + 1), (id) => this.ledger.hasId(id) || ids.has(id) || held.has(id));
+        const placed = planMissing(spec, pod, record.index, comparison, here, completionSeed(this.seeds.own, name, this.#n + 1), (id) => this.ledger.hasId(id) || ids.has(id) || held.has(id));
         if (!('operations' in placed)) {
           this.#once(`${name} on ${agent.id}: waiting to reserve what is missing (${placed.summary})`, false);
           continue;

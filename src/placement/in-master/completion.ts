@@ -140,9 +140,10 @@ export function compareWithSpec(pod: PodSpec, found: readonly Pick<ClusterReserv
  * skips ids in use; each plan starts the stream afresh. Drawing the stream again with the same
  * seed finds each resource_id, and after it the first id not in use now: the plan's persistence
  * id, unless an id in use at plan time was released since (then another fresh id, as unique).
- * Resource ids not found within `limit` draws (another seed) get fresh ids of the stream.
+ * Resource ids not found within `limit` draws (another seed) get fresh ids of `freshSeed`'s
+ * stream (default: the same), skipping ids in use.
  */
-export function plannedPersistenceIds(seed: number, resourceIds: readonly string[], inUse: (id: string) => boolean, limit: number): Map<string, string> {
+export function plannedPersistenceIds(seed: number, resourceIds: readonly string[], inUse: (id: string) => boolean, limit: number, freshSeed = seed): Map<string, string> {
   const wanted = new Set(resourceIds);
   const out = new Map<string, string>();
   const chosen = new Set<string>();
@@ -160,7 +161,7 @@ export function plannedPersistenceIds(seed: number, resourceIds: readonly string
       chosen.add(id);
     }
   }
-  const fresh = seededIds(seed, (id) => !free(id));
+  const fresh = seededIds(freshSeed, (id) => !free(id));
   for (const id of resourceIds) {
     if (out.has(id)) continue;
     const p = fresh();

@@ -21,15 +21,18 @@ export interface LaunchGate {
 }
 
 /**
- * `services`: the gated services; `allowed()`: the resource ids that may be offered now (asked
- * once per change, the caller caches).
+ * `services`: the gated services; `allowed()`: the reservations that may be offered now, as
+ * resource_id → the agent they are on (asked once per change, the caller caches). A reservation
+ * goes by its agent and resource_id: an id is unique among the live reservations, but an agent
+ * back after a restart may carry an old copy with an id a later plan drew again, and that copy is
+ * never offered for the live one.
  */
-export function launchGate(services: ReadonlySet<string>, allowed: () => ReadonlySet<string>): LaunchGate {
-  const withheld = (r: Resource): string | undefined => {
+export function launchGate(services: ReadonlySet<string>, allowed: () => ReadonlyMap<string, string>): LaunchGate {
+  const withheld = (r: Resource, agentId: string): string | undefined => {
     if (r.reservations.length === 0) return undefined;
     const owner = ownerOf(r);
     if (owner?.service === undefined || !services.has(owner.service)) return undefined;
-    return allowed().has(owner.resourceId) ? undefined : `${owner.service}/${owner.podInstance ?? '?'}`;
+    return allowed().get(owner.resourceId) === agentId ? undefined : `${owner.service}/${owner.podInstance ?? '?'}`;
   };
   let lastCtx: OfferContext | undefined;
   let lastCut: OfferContext | undefined;
@@ -38,12 +41,12 @@ export function launchGate(services: ReadonlySet<string>, allowed: () => Readonl
     if (ctx === lastCtx) return lastCut!;
     let first: string | undefined;
     for (const r of ctx.offer) {
-      first = withheld(r);
+      first = withheld(r, ctx.agent.id);
       if (first !== undefined) break;
     }
     lastCtx = ctx;
     lastReason = first;
-    lastCut = first === undefined ? ctx : { ...ctx, offer: ctx.offer.filter((r) => withheld(r) === undefined) };
+    lastCut = first === undefined ? ctx : { ...ctx, offer: ctx.offer.filter((r) => withheld(r, ctx.agent.id) === undefined) };
     return lastCut;
   };
   return {

@@ -31,6 +31,7 @@ import { adoptReservations, type AdoptionReport } from './adopt.ts';
 import { launchGate } from './launch-gate.ts';
 import { PlacementHold } from './placement-hold.ts';
 import { afterCalls, clusterAgentOf, ownOffers, withOwnOffers } from './planning-view.ts';
+import { ownSeed, serviceSeeds } from './seeds.ts';
 import { ServiceDriver } from './service-driver.ts';
 import type { DataServicePolicyOptions, FrameworkRequests } from './types.ts';
 
@@ -109,15 +110,17 @@ export function dataServicePolicy(specs: ServiceSpec | readonly ServiceSpec[], o
       const tuning = { ...options.controller, ...options.services?.[spec.name] };
       // Services plan in the same cycle before either's calls are made: their seeded ids must differ.
       const seed = ((tuning.seed ?? 0) ^ nameHash(spec.name)) >>> 0;
-      const report = adoptReservations(ledger, spec, ctx.agents, ctx.frameworks, { seed });
+      const report = adoptReservations(ledger, spec, ctx.agents, ctx.frameworks, { seed, freshSeed: ownSeed(seed, epoch) });
+      // Found in the cluster: agents away now may hold ids of the service's stream, so plans draw from our own.
+      const seeds = serviceSeeds(seed, epoch, report.adopted.size > 0 || report.skipped.length > 0);
       adoption.push(report);
       if (report.adopted.size > 0 || report.skipped.length > 0) {
         log(`${spec.name}: found ${report.adopted.size} instance(s) in the cluster, ${report.retired.size} with old reservations to destroy, ${report.skipped.length} left alone`);
       }
       for (const why of report.skipped) log(`${spec.name}: left alone: ${why}`);
-      const controller = new DataServiceController(spec, { ...tuning, seed, ledger, clock, mode: 'operator' });
+      const controller = new DataServiceController(spec, { ...tuning, seed: seeds.plans, ledger, clock, mode: 'operator' });
       for (const apply of early) apply(controller);
-      const driver = new ServiceDriver(controller, ledger, epoch, log, new PlacementHold(spec.name, options.hold), seed);
+      const driver = new ServiceDriver(controller, ledger, epoch, log, new PlacementHold(spec.name, options.hold), seeds, tuning.destroyGraceMs ?? 600_000);
       drivers.set(spec.name, driver);
       for (const [podInstance, missing] of report.incomplete) log(`${spec.name}: ${podInstance} found incomplete (${missing.join('; ')}): not launchable until completed`);
       // An incomplete instance's mismatches are reported by its completion; a complete one's here.
@@ -132,12 +135,12 @@ export function dataServicePolicy(specs: ServiceSpec | readonly ServiceSpec[], o
   const userFilter = user.filter?.bind(user);
   const userSize = user.size?.bind(user);
   // What may be offered changes with each tick and each result: recomputed when next asked.
-  let allowed: Set<string> | undefined;
+  let allowed: Map<string, string> | undefined; // resource_id → its agent
   const gate = launchGate(names, () => {
     if (allowed !== undefined) return allowed;
-    allowed = new Set();
+    allowed = new Map();
     for (const d of drivers.values()) {
-      for (const req of d.launchable()) for (const e of ledger.byInstance(d.service, req.podInstance)) allowed.add(e.resourceId);
+      for (const req of d.launchable()) for (const e of ledger.byInstance(d.service, req.podInstance)) allowed.set(e.resourceId, e.agentId);
     }
     return allowed;
   });

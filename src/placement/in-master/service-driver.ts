@@ -12,7 +12,8 @@
  * - task ended: they are back on its agent, unallocated or in an outstanding offer.
  * Maintenance windows and inverse offers come from the operator-calls context (policy.ts).
  * Instances adoption found incomplete (a restart between a RESERVE and its CREATE) are completed
- * by their own calls (`complete-instances.ts`) and are not launchable meanwhile.
+ * by their own calls (`complete-instances.ts`) and are not launchable meanwhile. Reservations on
+ * an agent that joins later (away at the restart) are adopted then (`late-adoption.ts`).
  */
 import type { AgentView, FrameworkView, OperatorCall, OperatorCallResult } from '../../policy/index.ts';
 import type { OfferOperation } from '../../resources/index.ts';
@@ -20,7 +21,9 @@ import type { ClusterAgent } from '../plan/index.ts';
 import type { ReservationLedger } from '../ledger/index.ts';
 import type { DataServiceController, LaunchRequest, LifecycleEvent, Proposal } from '../lifecycle/index.ts';
 import { InstanceCompletion } from './complete-instances.ts';
+import { LateAdoption } from './late-adoption.ts';
 import type { PlacementHold } from './placement-hold.ts';
+import type { ServiceSeeds } from './seeds.ts';
 import { afterCalls } from './planning-view.ts';
 import { instanceUsage } from './usage.ts';
 import { tookEffect, undoOperations } from './undo.ts';
@@ -66,6 +69,7 @@ export class ServiceDriver {
   readonly #absent = new Set<string>();
   readonly #problems: string[] = [];
   readonly #completion: InstanceCompletion;
+  readonly #late: LateAdoption;
 
   constructor(
     readonly controller: DataServiceController,
@@ -74,10 +78,14 @@ export class ServiceDriver {
     private readonly epoch: string,
     private readonly log: (line: string) => void,
     readonly hold: PlacementHold,
-    /** The controller's planner seed (incomplete instances are completed with the plan's ids). */
-    seed = 0,
+    /** Where ids come from (incomplete instances are completed with the plan's ids). */
+    seeds: ServiceSeeds = { service: 0, own: 0, plans: 0 },
+    /** How long a retired copy found late is kept before its DESTROY/UNRESERVE (the controller's `destroyGraceMs`). */
+    graceMs = 600_000,
   ) {
-    this.#completion = new InstanceCompletion(controller, ledger, epoch, seed, log, (line) => this.#problem(line));
+    const problem = (line: string) => this.#problem(line);
+    this.#completion = new InstanceCompletion(controller, ledger, epoch, seeds, log, problem);
+    this.#late = new LateAdoption(controller, ledger, epoch, graceMs, log, problem);
   }
 
   /** What may launch now: the controller's launchable instances that are complete. */
@@ -128,6 +136,7 @@ export class ServiceDriver {
       this.log(`${this.service}: the framework may answer its inverse offer for ${agentId} ACCEPT`);
     }
     const calls = this.#undoCalls(active);
+    calls.push(...this.#late.cycle(now, active, frameworks));
     for (const p of decision.proposals) {
       const id = `${p.id}@${this.epoch}`;
       this.#calls.set(id, { proposal: p, kind: 'apply', agentId: p.agentId, operations: p.operations, attempts: 1 });
@@ -139,7 +148,7 @@ export class ServiceDriver {
 
   /** The outcome of a call; false when the call is not this service's. */
   result(result: OperatorCallResult): boolean {
-    if (this.#completion.result(result)) return true;
+    if (this.#completion.result(result) || this.#late.result(result)) return true;
     const record = this.#calls.get(result.id);
     if (record === undefined) return false;
     this.#calls.delete(result.id);
@@ -263,7 +272,11 @@ export class ServiceDriver {
       this.controller.agentRemoved(agentId);
       this.#accepts.delete(agentId); // it went down: the inverse offer is over
     }
-    for (const agentId of this.#active) if (!before.has(agentId)) this.controller.agentAdded(agentId);
+    for (const agentId of this.#active) {
+      if (before.has(agentId)) continue;
+      this.controller.agentAdded(agentId);
+      this.#late.joined(agentId);
+    }
   }
 
   /** Task running / ended, from where the instances' reservations are. */
@@ -273,7 +286,8 @@ export class ServiceDriver {
       const agent = active.get(s.agentId);
       if (agent === undefined) continue;
       const usage = instanceUsage(this.ledger.byInstance(this.service, s.podInstance), agent, frameworks);
-      if (usage.state === 'absent') {
+      // An incomplete one's reservations may change under the completion, which reads them again (a late CREATE of the old master's).
+      if (usage.state === 'absent' && !this.#completion.isIncomplete(s.podInstance)) {
         if (!this.#absent.has(s.podInstance)) this.#problem(`${s.podInstance}: its reservations are not on ${s.agentId} (wiped agent, or removed behind the ledger's back)`);
         this.#absent.add(s.podInstance);
       } else this.#absent.delete(s.podInstance);
@@ -290,7 +304,7 @@ export class ServiceDriver {
   }
 
   kills(): KillInstanceRequest[] {
-    return [...this.#kills.values()];
+    return [...this.#kills.values(), ...this.#late.kills()];
   }
 
   acceptInverseOffers(): AcceptInverseOfferRequest[] {
@@ -308,7 +322,7 @@ export class ServiceDriver {
 
   /** Calls whose outcome is not known yet: handed out without a result, or answered without one (HTTP 0) and not yet settled. */
   outstandingCalls(): string[] {
-    return [...this.#calls.keys(), ...this.#uncertain.map((u) => u.callId), ...this.#completion.outstandingCalls()];
+    return [...this.#calls.keys(), ...this.#uncertain.map((u) => u.callId), ...this.#completion.outstandingCalls(), ...this.#late.outstandingCalls()];
   }
 }
 

@@ -4,6 +4,10 @@
  * placed instances where they are (LedgerView) and what reconciliation compares with the
  * reservations the cluster actually holds. Calls that would make it inconsistent throw
  * LedgerError and change nothing.
+ *
+ * Entries are keyed by (agent, resource_id): a resource_id is unique among the live entries, but
+ * an agent that comes back after a restart may carry an old copy whose ids a later plan drew
+ * again; that copy is recorded retired (`recordRetired`) beside the live one, never in its place.
  */
 import type { PlacementAgent } from '../constraints/index.ts';
 import type { LedgerView, PlacedPodInstance, Plan, PlannedReservation } from '../plan/index.ts';
@@ -28,14 +32,15 @@ export interface LedgerFilter {
 }
 
 const key = (service: string, podInstance: string) => `${service}\u0000${podInstance}`;
+const entryKey = (agentId: string, resourceId: string) => `${agentId}\u0000${resourceId}`;
 
 export class ReservationLedger implements LedgerView {
   readonly #clock: () => number;
-  /** By resource_id, in recording order. */
+  /** By (agent, resource_id), in recording order. */
   readonly #entries = new Map<string, LedgerEntry>();
   readonly #instances = new Map<string, InstanceRecord>();
-  /** Resource ids and persistence ids in use. */
-  readonly #ids = new Set<string>();
+  /** Resource ids and persistence ids in use, with how many entries (or holds) use each. */
+  readonly #ids = new Map<string, number>();
   /** Ids in `#ids` held for an incomplete instance's CREATE (id → instance key) until recorded. */
   readonly #held = new Map<string, string>();
 
@@ -101,13 +106,58 @@ export class ReservationLedger implements LedgerView {
       const k = key(record.service, record.podInstance);
       this.#releaseHeld(k, undefined); // a new placement is complete
       if (this.#instances.has(k)) {
-        for (const e of this.byInstance(record.service, record.podInstance)) this.#entries.set(e.resourceId, { ...e, retired: true });
+        for (const e of this.byInstance(record.service, record.podInstance)) this.#entries.set(entryKey(e.agentId, e.resourceId), { ...e, retired: true });
       }
       this.#instances.set(k, record);
     }
-    for (const e of added) this.#entries.set(e.resourceId, e);
-    for (const id of fresh) this.#ids.add(id);
+    for (const e of added) this.#entries.set(entryKey(e.agentId, e.resourceId), e);
+    for (const id of fresh) this.#useId(id);
     return added;
+  }
+
+  /**
+   * Records reservations found late on `agentId` (an agent back after a restart adopted without
+   * it) as retired copies of the instance, waiting for their release: the instance's current
+   * placement is elsewhere. Their ids may equal live ones (a plan made while the agent was away
+   * drew them again): a retired copy never makes an id live twice. All or nothing.
+   */
+  recordRetired(service: string, podInstance: string, podType: string, agentId: string, reservations: readonly PlannedReservation[]): LedgerEntry[] {
+    const since = this.#clock();
+    const added: LedgerEntry[] = [];
+    const keys = new Set<string>();
+    for (const r of reservations) {
+      const k = entryKey(agentId, r.resourceId);
+      if (this.#entries.has(k) || keys.has(k)) throw new LedgerError(`resource_id ${r.resourceId} on ${agentId} is already recorded; nothing was recorded`);
+      keys.add(k);
+      let resources: Resources;
+      try {
+        resources = Resources.of(r.resources);
+      } catch (e) {
+        if (e instanceof ResourceError) throw new LedgerError(`${podInstance} resource_id ${r.resourceId}: ${e.message}; nothing was recorded`);
+        throw e;
+      }
+      added.push({
+        service, podInstance, podType, resourceId: r.resourceId, agentId, kind: r.kind, resources,
+        ...(r.volume === undefined ? {} : { persistenceId: r.volume.persistenceId, containerPath: r.volume.containerPath }),
+        since, retired: true,
+      });
+    }
+    for (const e of added) {
+      this.#entries.set(entryKey(e.agentId, e.resourceId), e);
+      this.#useId(e.resourceId);
+      if (e.persistenceId !== undefined) this.#useId(e.persistenceId);
+    }
+    return added;
+  }
+
+  #useId(id: string): void {
+    this.#ids.set(id, (this.#ids.get(id) ?? 0) + 1);
+  }
+
+  #dropId(id: string): void {
+    const n = this.#ids.get(id) ?? 0;
+    if (n <= 1) this.#ids.delete(id);
+    else this.#ids.set(id, n - 1);
   }
 
   // LedgerView
@@ -138,8 +188,16 @@ export class ReservationLedger implements LedgerView {
     return out;
   }
 
-  entry(resourceId: string): LedgerEntry | undefined {
-    return this.#entries.get(resourceId);
+  /** The entry with the resource_id on `agentId`; without an agent, the live one (else any). */
+  entry(resourceId: string, agentId?: string): LedgerEntry | undefined {
+    if (agentId !== undefined) return this.#entries.get(entryKey(agentId, resourceId));
+    let any: LedgerEntry | undefined;
+    for (const e of this.#entries.values()) {
+      if (e.resourceId !== resourceId) continue;
+      if (!e.retired) return e;
+      any ??= e;
+    }
+    return any;
   }
 
   byService(service: string): LedgerEntry[] {
@@ -183,7 +241,8 @@ export class ReservationLedger implements LedgerView {
     }
     this.#releaseHeld(k, hold);
     for (const id of hold) {
-      this.#ids.add(id);
+      if (this.#held.get(id) === k) continue;
+      this.#useId(id);
       this.#held.set(id, k);
     }
     const { incomplete: _was, ...rest } = record;
@@ -195,7 +254,7 @@ export class ReservationLedger implements LedgerView {
     for (const [id, holder] of this.#held) {
       if (holder !== k || keep?.has(id)) continue;
       this.#held.delete(id);
-      this.#ids.delete(id);
+      this.#dropId(id);
     }
   }
 
@@ -216,7 +275,7 @@ export class ReservationLedger implements LedgerView {
     };
     const changed: LedgerEntry[] = [];
     for (const r of reservations) {
-      const before = this.#entries.get(r.resourceId);
+      const before = this.#entries.get(entryKey(record.agent.id, r.resourceId));
       if (before !== undefined && (before.service !== service || before.podInstance !== podInstance || before.retired)) {
         throw new LedgerError(`resource_id ${r.resourceId} is recorded for ${before.service}/${before.podInstance}${before.retired ? ' (retired)' : ''}, not ${service}/${podInstance}; nothing was amended`);
       }
@@ -248,10 +307,10 @@ export class ReservationLedger implements LedgerView {
       });
     }
     // Validated: now change.
-    for (const e of changed) this.#entries.set(e.resourceId, e);
+    for (const e of changed) this.#entries.set(entryKey(e.agentId, e.resourceId), e);
     for (const id of fresh) {
-      this.#ids.add(id);
-      this.#held.delete(id);
+      if (this.#held.has(id)) this.#held.delete(id); // the hold becomes the entry's use
+      else this.#useId(id);
     }
     return changed;
   }
@@ -262,7 +321,7 @@ export class ReservationLedger implements LedgerView {
   markInUse(service: string, podInstance: string, taskId: string): void {
     const record = this.#require(service, podInstance);
     this.#instances.set(key(service, podInstance), { ...record, taskId });
-    for (const e of this.byInstance(service, podInstance)) this.#entries.set(e.resourceId, { ...e, taskId });
+    for (const e of this.byInstance(service, podInstance)) this.#entries.set(entryKey(e.agentId, e.resourceId), { ...e, taskId });
   }
 
   /** The instance's task ended (on any of its reservations, retired included). */
@@ -272,7 +331,7 @@ export class ReservationLedger implements LedgerView {
     this.#instances.set(key(service, podInstance), idle);
     for (const e of this.entries({ service, podInstance })) {
       const { taskId: _t, ...rest } = e;
-      this.#entries.set(e.resourceId, rest);
+      this.#entries.set(entryKey(e.agentId, e.resourceId), rest);
     }
   }
 
@@ -299,30 +358,44 @@ export class ReservationLedger implements LedgerView {
     return this.#releasePlan(service, this.entries({ service, retired: true }));
   }
 
+  /** Operations that release the instance's retired reservations on one agent (empty steps: none left there). */
+  planReleaseRetiredOn(service: string, podInstance: string, agentId: string): ReleasePlan {
+    return this.#releasePlan(service, this.entries({ service, podInstance, agentId, retired: true }));
+  }
+
   #releasePlan(service: string, entries: readonly LedgerEntry[]): ReleasePlan {
     const busy = entries.find((e) => e.taskId !== undefined);
     if (busy !== undefined) throw new LedgerError(`${service}/${busy.podInstance} is in use by task ${busy.taskId}; kill it before releasing its reservations`);
     return { service, resourceIds: entries.map((e) => e.resourceId), steps: releaseSteps(entries) };
   }
 
-  /** Forgets the released reservations once the release plan's operations were executed. */
+  /**
+   * Forgets the released reservations once the release plan's operations were executed: each
+   * resource_id on the agents (and instances) of the plan's steps.
+   */
   release(plan: ReleasePlan): LedgerEntry[] {
-    const entries = plan.resourceIds.map((id) => {
-      const e = this.#entries.get(id);
-      if (e === undefined) throw new LedgerError(`resource_id ${id} is not in the ledger; nothing was released`);
-      return e;
-    });
+    const entries = new Set<LedgerEntry>();
+    for (const id of plan.resourceIds) {
+      let found = false;
+      for (const s of plan.steps) {
+        const e = this.#entries.get(entryKey(s.agentId, id));
+        if (e === undefined || (s.podInstance !== undefined && e.podInstance !== s.podInstance)) continue;
+        entries.add(e);
+        found = true;
+      }
+      if (!found) throw new LedgerError(`resource_id ${id} is not in the ledger; nothing was released`);
+    }
     for (const e of entries) {
-      this.#entries.delete(e.resourceId);
-      this.#ids.delete(e.resourceId);
-      if (e.persistenceId !== undefined) this.#ids.delete(e.persistenceId);
+      this.#entries.delete(entryKey(e.agentId, e.resourceId));
+      this.#dropId(e.resourceId);
+      if (e.persistenceId !== undefined) this.#dropId(e.persistenceId);
     }
     for (const e of entries) {
       if (this.byInstance(e.service, e.podInstance).length > 0) continue;
       this.#instances.delete(key(e.service, e.podInstance));
       this.#releaseHeld(key(e.service, e.podInstance), undefined);
     }
-    return entries;
+    return [...entries];
   }
 
   // Reconciliation

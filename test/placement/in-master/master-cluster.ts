@@ -143,9 +143,17 @@ export class MasterCluster {
     for (const fw of this.frameworks.values()) fw.agentLost(agentId);
   }
 
-  /** The agent re-registers with the same id and what it checkpointed. */
-  restoreAgent(agentId: string): void {
-    this.engine.addAgent(agentId, this.#info.get(agentId)!, CAPABILITIES, undefined, this.#checkpointed.get(agentId)!, new Map());
+  /**
+   * The agent re-registers with the same id and what it checkpointed; `used`: tasks that kept
+   * running there (a partition-aware framework's), framework id → what they use.
+   */
+  restoreAgent(agentId: string, used: ReadonlyMap<string, Resources> = new Map()): void {
+    this.engine.addAgent(agentId, this.#info.get(agentId)!, CAPABILITIES, undefined, this.#checkpointed.get(agentId)!, new Map(used));
+  }
+
+  /** What the agent checkpointed when it was removed. */
+  checkpointed(agentId: string): Resources | undefined {
+    return this.#checkpointed.get(agentId);
   }
 
   /**

@@ -251,3 +251,45 @@ test('a restart in the middle of a replace, between the new placement’s RESERV
   assert.ok(fresh.ledger.reconcile(cluster.totals()).consistent);
   assert.deepEqual(fresh.problems(), []);
 });
+
+test('a restart between RESERVE and CREATE of a plan from a later policy instance’s own id stream: a fresh persistence id is held; the old CREATE landing first wins (ours is refused) and the node launches on that volume', () => {
+  const { cluster } = dbCluster();
+  const fw = cluster.frameworks.get('db-fw')!;
+  fw.naive = true;
+  cluster.steps(3);
+  // A reload with one node more: this instance found the service, so it plans from its own stream.
+  const second = dataServicePolicy(dbSpec(4), { controller: TUNING });
+  cluster.failover(second);
+  let crashed: OperatorCall | undefined;
+  cluster.fault = (call) => {
+    if (crashed !== undefined) return { applied: 0, httpStatus: 0, answered: false };
+    crashed = call;
+    return { applied: 1, httpStatus: 0, answered: false };
+  };
+  cluster.step();
+  cluster.fault = undefined;
+  assert.ok(crashed !== undefined && opTypes(crashed) === 'RESERVE,CREATE', 'node-3’s call, stopped after its RESERVE');
+  const planned = persistenceIdsOf(crashed);
+  const third = dataServicePolicy(dbSpec(4), { controller: TUNING });
+  cluster.failover(third);
+  // The old master's CREATE lands before ours: ours, on the same reserved disk, is refused.
+  let late = false;
+  cluster.fault = (call) => {
+    if (!call.id.includes('/complete-') || late) return undefined;
+    late = true;
+    cluster.engine.applyAvailable(crashed!.agentId, [crashed!.operations[1]!]);
+    return { applied: 0, httpStatus: 409 };
+  };
+  const first = cluster.step();
+  const completion = first.calls.find((c) => c.agentId === crashed!.agentId)!;
+  assert.equal(opTypes(completion), 'CREATE');
+  assert.notDeepEqual(persistenceIdsOf(completion), planned, 'not found in the service’s stream: a fresh id');
+  assert.ok(late);
+  cluster.steps(4);
+  assert.equal(third.ledger.instance('db', 'node-3')!.incomplete, undefined, 'complete: the agent shows the volume');
+  assert.deepEqual(fw.launched.filter((l) => l.podInstance === 'node-3').map((l) => l.volumes), [planned], 'launched once, on the volume the old CREATE made');
+  assert.ok(fw.launched.every((l) => l.volumes.length === 1));
+  assert.ok(third.ledger.reconcile(cluster.totals()).consistent);
+  assert.deepEqual(third.problems(), []);
+  assert.deepEqual(third.outstandingCalls(), []);
+});

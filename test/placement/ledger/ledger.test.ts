@@ -195,3 +195,33 @@ test('amend refuses another instance’s reservation and a volume changing its p
   assert.equal(ledger.entry(volume.resourceId)!.persistenceId, volume.volume!.persistenceId);
   assert.throws(() => ledger.amend('kafka', 'broker-9', []), /not in the ledger/);
 });
+
+test('recordRetired: an old copy with the same ids on another agent is kept beside the live entries (by agent and resource_id), reconciled, and released alone', () => {
+  const { ledger, cluster } = deployed(1);
+  const live = ledger.byInstance('kafka', 'broker-0');
+  const home = live[0]!.agentId;
+  const other = ['a', 'b', 'c'].find((id) => id !== home)!;
+  // The same reservations on `other`: a plan drew the ids again while `other` was away.
+  const copy = live.map((e) => ({ resourceId: e.resourceId, kind: e.kind, resources: e.resources.toArray(), ...(e.persistenceId === undefined ? {} : { volume: { persistenceId: e.persistenceId, containerPath: e.containerPath!, disk: 'ROOT' as const, sizeMb: 0 } }) }));
+  const withCopy = new Map(cluster);
+  withCopy.set(other, cluster.get(other)!.plus(live.reduce((sum, e) => sum.plus(e.resources), live[0]!.resources.minus(live[0]!.resources))));
+  assert.match(ledger.reconcile(withCopy).mismatched[0]!.problem, /double-booked/, 'unknown to the ledger: double-booked');
+  const size = ledger.size;
+  ledger.recordRetired('kafka', 'broker-0', 'broker', other, copy);
+  assert.equal(ledger.size, size * 2);
+  assert.throws(() => ledger.recordRetired('kafka', 'broker-0', 'broker', other, copy), LedgerError, 'not twice on the same agent');
+  assert.equal(ledger.size, size * 2);
+  assert.deepEqual(ledger.byInstance('kafka', 'broker-0'), live, 'the live entries unchanged');
+  assert.equal(ledger.entry(live[0]!.resourceId)!.agentId, home, 'without an agent: the live entry');
+  assert.equal(ledger.entry(live[0]!.resourceId, other)!.retired, true);
+  assert.ok(ledger.reconcile(withCopy).consistent, 'both copies known');
+  const reuse = { podInstance: 'broker-1', podType: 'broker', index: 1, agent: { id: 'd', hostname: 'd', attributes: [] }, score: 0, reservations: [copy[0]!], operations: [] };
+  assert.throws(() => ledger.apply({ service: 'kafka', role: 'kafka', principal: 'kafka', placements: [reuse], kept: [], lost: [], surplus: [], unplaced: [], complete: true }), /already recorded/, 'a live id stays unique');
+  const release = ledger.planReleaseRetiredOn('kafka', 'broker-0', other);
+  assert.deepEqual(release.steps.map((s) => s.agentId), [other]);
+  ledger.release(release);
+  assert.equal(ledger.size, size);
+  assert.deepEqual(ledger.byInstance('kafka', 'broker-0'), live);
+  assert.ok(live.every((e) => ledger.hasId(e.resourceId) && (e.persistenceId === undefined || ledger.hasId(e.persistenceId))), 'the live ids still in use');
+  assert.ok(ledger.reconcile(cluster).consistent);
+});
