@@ -180,6 +180,12 @@ export class AgentState {
     return (view.allocatable ??= this.availableValue.allocatableTo(role));
   }
 
+  /** Whether anything on the agent is allocatable to `role`; asks the cached view when there is one, else scans without making it. */
+  anyAllocatableTo(role: string): boolean {
+    const view = this.views.peek(role);
+    return view?.allocatable !== undefined ? !view.allocatable.isEmpty() : this.availableValue.anyAllocatableTo(role);
+  }
+
   /**
    * `allocatableTo(role)` without what the framework cannot take for lack of capabilities (shared,
    * revocable, refined reservations), cached likewise: frameworks of one role mostly share a

@@ -130,7 +130,7 @@ export class Cycle {
       // Nothing on the agent for the role: its first framework would end the visit ('stop') before
       // anything is noted, unless offer constraints skip (and note) frameworks first. Not skipped
       // when reading the order has effects: a policy's sortFrameworks, or the random sorter's draws.
-      if (this.visitsWithoutEffects && agent.allocatableTo(role).isEmpty() && this.state.frameworkSorters.get(role) instanceof DRFSorter) continue;
+      if (this.visitsWithoutEffects && !agent.anyAllocatableTo(role) && this.state.frameworkSorters.get(role) instanceof DRFSorter) continue;
       const visit = this.beginVisit(agent, role, stage);
       for (let frameworkId = visit.next(); frameworkId !== undefined; frameworkId = visit.next()) {
         if (stage === 'quota-guarantees') {

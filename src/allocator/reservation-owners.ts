@@ -52,6 +52,8 @@ export class ReservationOwnership {
    */
   private readonly contents: OwnedContent[] = [];
   private nextContent = 0;
+  /** The owner per reservation object (null: none). */
+  private readonly ownerOf = new WeakMap<object, string | null>();
   /** Owners' plans by role, stage and owners; rebuilt when the role's active frameworks or any framework's info change. */
   private readonly plans = new Map<string, { readonly sorter: Sorter; readonly membershipVersion: number; readonly infoEpoch: number; readonly plan: VisitPlan }>();
   /** One frozen rejection per owner: many frameworks are refused the same agents, and the engine remembers each. */
@@ -157,8 +159,20 @@ export class ReservationOwnership {
     return content;
   }
 
+  /**
+   * The owner of a reserved resource, asked once per reservation: keyed by its own (last)
+   * reservation object, which resources keep through offers, declines and arithmetic (so the
+   * entries live as long as the agents' totals, and the collector sees no churn of weak keys).
+   */
   private owner(r: Resource): string | undefined {
-    return this.runner.reservationOwner(r);
+    const reservation = r.reservations[r.reservations.length - 1];
+    if (reservation === undefined) return undefined;
+    let o = this.ownerOf.get(reservation);
+    if (o === undefined) {
+      o = this.runner.reservationOwner(r) ?? null;
+      this.ownerOf.set(reservation, o);
+    }
+    return o ?? undefined;
   }
 
   /** `owns`, answered once per framework and owner until the framework changes (kept on the framework, for this policy). */

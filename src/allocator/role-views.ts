@@ -49,6 +49,13 @@ export class RoleViews {
     this.version++;
   }
 
+  /** The role's view if one is current, without making one. */
+  peek(role: string): RoleView | undefined {
+    if (this.front.version === this.version && this.front.role === role) return this.front;
+    if (this.othersVersion !== this.version) return undefined;
+    return this.others.get(role);
+  }
+
   get(role: string): RoleView {
     const front = this.front;
     if (front.version !== this.version) {

@@ -169,9 +169,9 @@ export type RejectionValidity = 'agent-changes';
  * changes (as `Rejection.until: 'agent-changes'`), so each of many frameworks sharing a role is
  * asked once per agent content, then skipped without a look.
  *
- * Both functions must be pure: `owner` depends only on the resource (its reservations' labels,
- * typically), `owns` only on the framework's info and the owner; the engine keeps their answers
- * (per resource object, and per framework until it is updated). One that throws or returns
+ * Both functions must be pure: `owner` depends only on the resource's own (last) reservation (its
+ * labels, typically), `owns` only on the framework's info and the owner; the engine keeps their
+ * answers (per reservation, and per framework until it is updated). One that throws or returns
  * something else than documented counts an error of stage `reservationOwners` and the resource is
  * the role's, as in Mesos.
  */

@@ -198,6 +198,12 @@ export class Resources implements Iterable<Resource> {
     return reserved ? this.filter((r) => isAllocatableTo(r, role)) : this;
   }
 
+  /** Whether `allocatableTo(role)` would hold anything, without making it. */
+  anyAllocatableTo(role: string): boolean {
+    for (const item of this.items) if (item.meta.reservations.length === 0 || isAllocatableTo(item, role)) return true;
+    return false;
+  }
+
   /** Reserved to `role` or to one of its descendants. */
   reservedToRoleSubtree(role: string): Resources {
     return this.filter((r) => {
