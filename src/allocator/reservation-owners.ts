@@ -36,9 +36,19 @@ interface OwnedContent {
   readonly allOwned: boolean;
   /** What a framework that owns none of the owners may have, and why not the rest (made when first asked: one object for all such frameworks). */
   ownsNone: ForeignPart | undefined;
+  /** The owners as one key (made when first asked). */
+  ownersKey: string | undefined;
 }
 
 const NO_OWNERS: readonly string[] = [];
+
+/** An owners' plan with what it was made from (role, stage and owners are its keys). */
+interface KeptPlan {
+  readonly sorter: Sorter;
+  readonly membershipVersion: number;
+  readonly infoEpoch: number;
+  readonly plan: VisitPlan;
+}
 
 /** How many allocatable sets are kept: a visit reads the role's (owners' plan) and a framework's stripped one. */
 const CONTENTS_KEPT = 4;
@@ -54,8 +64,8 @@ export class ReservationOwnership {
   private nextContent = 0;
   /** The owner per reservation object (null: none). */
   private readonly ownerOf = new WeakMap<object, string | null>();
-  /** Owners' plans by role, stage and owners; rebuilt when the role's active frameworks or any framework's info change. */
-  private readonly plans = new Map<string, { readonly sorter: Sorter; readonly membershipVersion: number; readonly infoEpoch: number; readonly plan: VisitPlan }>();
+  /** Owners' plans by stage, role and owners; rebuilt when the role's active frameworks or any framework's info change. */
+  private readonly plans: Record<AllocationStage, Map<string, Map<string, KeptPlan>>> = { 'quota-guarantees': new Map(), 'fair-share': new Map() };
   /** One frozen rejection per owner: many frameworks are refused the same agents, and the engine remembers each. */
   private readonly rejections = new Map<string, Rejection>();
 
@@ -115,8 +125,12 @@ export class ReservationOwnership {
     if (allocatable.isEmpty()) return undefined;
     const content = this.content(allocatable);
     if (!content.allOwned) return undefined;
-    const key = `${role}\0${stage}\0${content.owners.join('\0')}`;
-    const kept = this.plans.get(key);
+    // By role and stage, then owners: no key string made per visit.
+    const key = (content.ownersKey ??= content.owners.join('\0'));
+    const byRole = this.plans[stage];
+    let plans = byRole.get(role);
+    if (plans === undefined) byRole.set(role, (plans = new Map()));
+    const kept = plans.get(key);
     if (kept !== undefined && kept.sorter === sorter && kept.membershipVersion === sorter.membershipVersion && kept.infoEpoch === FrameworkState.anyInfoEpoch) return kept.plan;
     const skippedIds = new Set<string>();
     const others: string[] = [];
@@ -127,7 +141,7 @@ export class ReservationOwnership {
     });
     const note: PolicyRejectionNote = { role, stage, reason: this.rejection(content.owners[0]!).reason, by: 'reservationOwners' };
     const plan: VisitPlan = { skippedIds, others, note };
-    this.plans.set(key, { sorter, membershipVersion: sorter.membershipVersion, infoEpoch: FrameworkState.anyInfoEpoch, plan });
+    plans.set(key, { sorter, membershipVersion: sorter.membershipVersion, infoEpoch: FrameworkState.anyInfoEpoch, plan });
     return plan;
   }
 
@@ -152,7 +166,7 @@ export class ReservationOwnership {
       else if (owners === undefined) owners = [o];
       else if (!owners.includes(o)) owners.push(o);
     }
-    const content: OwnedContent = { resources: available, owners: owners ?? NO_OWNERS, allOwned: allOwned && owners !== undefined, ownsNone: undefined };
+    const content: OwnedContent = { resources: available, owners: owners ?? NO_OWNERS, allOwned: allOwned && owners !== undefined, ownsNone: undefined, ownersKey: undefined };
     if (contents.length < CONTENTS_KEPT) contents.push(content);
     else contents[this.nextContent] = content;
     this.nextContent = (this.nextContent + 1) % CONTENTS_KEPT;
