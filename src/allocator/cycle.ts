@@ -216,15 +216,14 @@ export class Cycle {
     if (incapable !== undefined) return this.skip(agent, frameworkId, role, incapable);
     // Mesos checks min-allocatable before stripping; both orders reject the same agents unless
     // the stripped part was what made the offer allocatable, which the second check catches.
-    let available = agent.allocatableFor(role, framework);
+    const allocatable = agent.allocatableFor(role, framework);
+    let available = allocatable;
     // Another owner's reservations (policy stage reservationOwners) are left out before anything else looks.
-    let foreignLeftOut = false;
     if (this.owners !== undefined && this.owners.anyOwned(agent)) {
       const foreign = this.owners.foreignPart(available, framework);
       if (foreign !== undefined) {
         if (foreign.rest.isEmpty()) return this.reservedForAnotherOwner(agent, framework, role, stage, foreign.owner);
         available = foreign.rest;
-        foreignLeftOut = true;
       }
     }
     if (shared !== undefined) available = available.minus(shared);
@@ -242,7 +241,7 @@ export class Cycle {
     const limits = node?.limits;
     if (stage === 'quota-guarantees') {
       // The cached split is of the agent's allocatable resources (a foreign reservation is never quota-counted).
-      const quotaResources = shared === undefined ? agent.quotaSplit(role, framework, agent.allocatableFor(role, framework)).quota : available.filter(isQuotaScalar);
+      const quotaResources = shared === undefined ? agent.quotaSplit(role, framework, allocatable).quota : available.filter(isQuotaScalar);
       guaranteesOffering = shrinkResources(quotaResources, { kind: 'quantities', milli: unmet! }, this.state.random);
       if (guaranteesOffering.isEmpty()) return this.skip(agent, frameworkId, role, 'no-guarantee-progress');
       toOffer = guaranteesOffering.plus(available.filter((r) => isOwnReservation(r, role) || r.type !== 'SCALAR' || r.revocable === true));
@@ -260,7 +259,8 @@ export class Cycle {
       toOffer = available;
       additional = Resources.EMPTY;
     } else {
-      const split = shared === undefined && !foreignLeftOut ? agent.quotaSplit(role, framework, available) : { quota: available.filter(isQuotaScalar), other: available.filter((r) => !isQuotaScalar(r)) };
+      // The cached split holds only for the agent's allocatable set itself (no shared offered, nothing foreign left out).
+      const split = available === allocatable ? agent.quotaSplit(role, framework, allocatable) : { quota: available.filter(isQuotaScalar), other: available.filter((r) => !isQuotaScalar(r)) };
       toOffer = split.other;
       additional = split.quota;
       if (limits !== undefined && limits.size > 0) {

@@ -21,6 +21,9 @@ export class PolicyRunner {
   /** Rejections this policy allowed the engine to remember; replacing the policy (the runner) drops them. */
   readonly remembered = new RememberedRejections();
   lastError: PolicyErrorReport | undefined;
+  private malformedOwnersReported = false;
+  /** The reservationOwners stage with its kept answers; null: the policy has none. */
+  private ownershipValue: ReservationOwnership | null | undefined;
 
   constructor(
     readonly policy: Policy,
@@ -42,8 +45,6 @@ export class PolicyRunner {
     }
     return false;
   }
-  private malformedOwnersReported = false;
-  private ownershipValue: ReservationOwnership | null | undefined;
 
   /** The `reservationOwners` stage with its answers kept (made on first use; the engine's one state). */
   ownership(state: AllocatorState): ReservationOwnership | undefined {

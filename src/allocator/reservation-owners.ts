@@ -5,8 +5,9 @@
  *
  * The cycle asks for every framework it considers, so the answers are kept: whether an agent's
  * total names any owner at all (on the agent; agents without are never scanned), the owners in the
- * allocatable sets last read, and per framework its `owns` answers until it is updated. Only the policy runner's stage is called, so a
- * policy that throws gets Mesos's rule (the resource is the role's) and an error counted.
+ * allocatable sets last read, the owner per reservation, and per framework its `owns` answers until
+ * it is updated. The stage is called through the policy runner, so a policy that throws gets
+ * Mesos's rule (the resource is the role's) and an error counted.
  */
 import { Resources, type Resource } from '../resources/index.ts';
 import type { AllocationStage, Rejection } from '../policy/index.ts';

@@ -56,7 +56,6 @@ const NO_ORDER: SorterOrder = {
 /** One instance per cycle, reused by every visit (visits never overlap). */
 export class RoleVisit {
   private agent: AgentState | undefined;
-  private agentId = '';
   private stage: AllocationStage = 'fair-share';
   private role = '';
   private sorter: Sorter | undefined;
@@ -89,7 +88,6 @@ export class RoleVisit {
    */
   begin(agent: AgentState, role: string, stage: AllocationStage, sorter: Sorter | undefined, remembered: RoleRejections | undefined, owners: ReservationOwnership | undefined, policyOrder?: readonly string[]): void {
     this.agent = agent;
-    this.agentId = agent.id;
     this.role = role;
     this.stage = stage;
     this.sorter = sorter;
@@ -121,7 +119,7 @@ export class RoleVisit {
       if (this.at < this.asking.length) return this.asking[this.at++];
       // Every framework the reader had not passed is asked or skipped: note the skipped at once.
       // `read` is final: the visit is over.
-      this.record.skippedRemembered(this.agentId, this.role, this.plan.skippedIds, this.read, this.plan.note);
+      this.record.skippedRemembered(this.agent!.id, this.role, this.plan.skippedIds, this.read, this.plan.note);
       this.plan = undefined;
       this.finished = true;
       return undefined;
@@ -141,7 +139,7 @@ export class RoleVisit {
       const frameworkId = step.value;
       if (this.planning) this.read.push(frameworkId);
       if (remembered === undefined || remembered.get(frameworkId) === undefined) return frameworkId;
-      this.record.skipped(this.agentId, frameworkId, this.role, 'policy');
+      this.record.skipped(this.agent!.id, frameworkId, this.role, 'policy');
     }
   }
 
@@ -200,8 +198,8 @@ export class RoleVisit {
       this.read.push(frameworkId);
       if (frameworkId === last) return;
       if (plan.skippedIds.has(frameworkId)) {
-        this.record.skipped(this.agentId, frameworkId, this.role, 'policy');
-        if (plan.note !== undefined) this.record.rejected(this.agentId, frameworkId, plan.note);
+        this.record.skipped(this.agent!.id, frameworkId, this.role, 'policy');
+        if (plan.note !== undefined) this.record.rejected(this.agent!.id, frameworkId, plan.note);
       }
     }
   }
