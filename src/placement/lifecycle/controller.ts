@@ -174,8 +174,10 @@ export class DataServiceController {
       if (inst.agentId !== agentId || inst.phase !== 'lost') continue;
       this.#state.setPhase(inst, 'idle', now);
       inst.lostSince = undefined;
-      if (inst.automatic && !this.#state.hasPending(inst.name, 'reserve')) {
-        inst.intent = undefined; // back before its replacement was placed: sticky wins
+      // Back before its automatic replacement was placed: sticky wins. Only that replace is
+      // called off: a scale-down or an operator's replace since still holds.
+      if (inst.automatic && inst.intent === 'replace' && !this.#state.hasPending(inst.name, 'reserve')) {
+        inst.intent = undefined;
         inst.automatic = false;
       }
       this.#state.log('back', inst.name, agentId);

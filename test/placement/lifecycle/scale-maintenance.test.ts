@@ -68,3 +68,22 @@ test('no new instance is placed on an agent under maintenance', () => {
   assert.deepEqual([...where(sim).values()].map((p) => p.agent), ['h-2']);
   assert.ok(kinds(events, 'unplaced').some((e) => /excluded: maintenance/.test(e.detail ?? '')));
 });
+
+test('scaled down while lost with its automatic replace due: when its agent comes back it stays decommissioned (not relaunched) and is released', () => {
+  const sim = new ServiceSimulation(scenario({ hosts: 6, pods: [{ type: 'node', count: 3, resources: 'cpus:2;mem:2048', volumes: [{ containerPath: 'data', sizeMb: 10000 }], constraints: 'hostname=unique,rack=unique' }], service: { mode: 'framework', seed: 43 } }));
+  run(sim, 1);
+  const home = where(sim).get('node-1')!.agent;
+  // Its agent and two others go: the replace falls due, but there is no room for a replacement.
+  for (const agentId of [home, ...['h-3', 'h-4', 'h-5'].filter((a) => a !== home)].slice(0, 3)) sim.apply({ cycle: 0, kind: 'removeAgent', agentId });
+  sim.apply({ cycle: 0, kind: 'advance', ms: 61_000 });
+  run(sim, 1);
+  assert.equal(sim.controller('db').instance('node-1')!.intent, 'replace');
+  sim.controller('db').scale('node', 1);
+  run(sim, 1);
+  assert.equal(sim.controller('db').instance('node-1')!.intent, 'decommission');
+  sim.apply({ cycle: 0, kind: 'addAgent', agentId: home });
+  run(sim, 4);
+  const node1 = sim.controller('db').instance('node-1');
+  assert.equal(node1, undefined, `node-1 is ${node1?.phase} with intent ${node1?.intent}`);
+  assert.ok(!sim.controller('db').status().some((s) => s.podInstance === 'node-1' && s.phase === 'running'), 'never relaunched');
+});
