@@ -83,13 +83,31 @@ std::chrono::microseconds RequestQueue::spin_now() const {
   return now < calm_from_ns_.load(std::memory_order_relaxed) ? std::chrono::microseconds::zero() : spin_wait_;
 }
 
-void RequestQueue::NoteContention() {
-  contended_.fetch_add(1, std::memory_order_relaxed);
+void RequestQueue::NoteSpin(bool contended) {
+  if (contended) contended_.fetch_add(1, std::memory_order_relaxed);
   if (spin_on_busy_machine_) return;
-  if (contended_in_a_row_.fetch_add(1, std::memory_order_relaxed) + 1 < kContendedInARow) return;
-  contended_in_a_row_.store(0, std::memory_order_relaxed);
-  const auto calm_from = Clock::now() + kCalmDown;
-  calm_from_ns_.store(calm_from.time_since_epoch().count(), std::memory_order_relaxed);
+  if (!contended) {
+    if (calm_in_a_row_.fetch_add(1, std::memory_order_relaxed) + 1 >= kCalmSpinsInARow) busy_since_ns_.store(0, std::memory_order_relaxed);
+    return;
+  }
+  calm_in_a_row_.store(0, std::memory_order_relaxed);
+  const int64_t now = Clock::now().time_since_epoch().count();
+  int64_t since = busy_since_ns_.load(std::memory_order_relaxed);
+  if (since == 0) {
+    busy_since_ns_.store(now, std::memory_order_relaxed);
+    return;
+  }
+  if (now - since < std::chrono::nanoseconds(kBusyFor).count()) return;
+  busy_since_ns_.store(0, std::memory_order_relaxed);
+  // Busy again soon after the last calm-down: twice as long this time (a machine that stays busy
+  // soon has spinning off for kMaxCalmDown at a time); otherwise the shortest.
+  const int64_t last_end = calm_from_ns_.load(std::memory_order_relaxed);
+  int64_t calm_down = std::chrono::nanoseconds(kMinCalmDown).count();
+  if (last_end != 0 && now - last_end < std::chrono::nanoseconds(kBusyAgainWithin).count()) {
+    calm_down = std::min<int64_t>(2 * calm_down_ns_.load(std::memory_order_relaxed), std::chrono::nanoseconds(kMaxCalmDown).count());
+  }
+  calm_down_ns_.store(calm_down, std::memory_order_relaxed);
+  calm_from_ns_.store(now + calm_down, std::memory_order_relaxed);
 }
 
 int RequestQueue::SpinSlots() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency() / 2)); }

@@ -43,17 +43,26 @@ class RequestQueue {
   bool open();
 
   std::chrono::microseconds spin_wait() const { return spin_wait_; }
-  // spin_wait, or zero for kCalmDown after kContendedInARow spins in a row found the machine busy
-  // (NoteContention; NoteCalm ends a streak): there a wake-up is cheap and a spinner only takes the
-  // CPU from others. One descheduled spin alone is no sign: a VM's vCPU is preempted now and then.
+  // spin_wait, or zero during a calm-down, which starts once spins have kept finding
+  // the machine busy (NoteSpin: descheduled for long) for kBusyFor, with never kCalmSpinsInARow
+  // calm ones in between: there a wake-up is cheap and a spinner only takes the CPU from others.
+  // Contention that passes is no sign: a VM's vCPU is preempted now and then, and a spinner's yield
+  // hands its core to the runtime's own threads (V8's background compile jobs, GC helpers) for a
+  // ms or a few (on an idle 2-core VM 1-3% of spins, in bursts; the earlier rule, three contended
+  // spins in a row, had spinning off for a fifth of the hook calls there). On a busy machine nearly
+  // every spin is descheduled, for as long as it stays busy.
   std::chrono::microseconds spin_now() const;
-  void NoteContention();
-  void NoteCalm() { contended_in_a_row_.store(0, std::memory_order_relaxed); }
-  // After a spin: whether it found the machine busy.
-  void NoteSpin(bool contended) { contended ? NoteContention() : NoteCalm(); }
-  static constexpr int kContendedInARow = 3;
+  // After a spin (either side): whether it found the machine busy.
+  void NoteSpin(bool contended);
+  static constexpr std::chrono::milliseconds kBusyFor{10};
+  static constexpr int kCalmSpinsInARow = 8;
+  static constexpr std::chrono::milliseconds kMinCalmDown{20};
+  static constexpr std::chrono::milliseconds kMaxCalmDown{200};
+  // A busy spell this soon after the last calm-down ended doubles the next calm-down.
+  static constexpr std::chrono::milliseconds kBusyAgainWithin{100};
   bool spin_on_busy_machine() const { return spin_on_busy_machine_; }
-  static constexpr std::chrono::milliseconds kCalmDown{200};
+  // The length of the latest calm-down (zero before the first).
+  std::chrono::nanoseconds last_calm_down() const { return std::chrono::nanoseconds(calm_down_ns_.load(std::memory_order_relaxed)); }
 
   // Blocking callers: one may spin for its answer only while it holds a spin slot (half the
   // hardware threads, at least one): more spinning callers than free cores would take the CPU the
@@ -95,7 +104,10 @@ class RequestQueue {
   Counters counters_;
   std::atomic<uint64_t> answered_while_spinning_{0};
   std::atomic<uint64_t> contended_{0};
-  std::atomic<int> contended_in_a_row_{0};
+  // NoteSpin's state: a heuristic, so races between spinners are harmless.
+  std::atomic<int64_t> busy_since_ns_{0};  // the first contended spin of the current busy spell; 0: none
+  std::atomic<int> calm_in_a_row_{0};
+  std::atomic<int64_t> calm_down_ns_{0};  // the last calm-down's length
   std::atomic<int64_t> calm_from_ns_{0};  // steady_clock: no spinning before this
 };
 

@@ -55,18 +55,31 @@ void QueueChecks() {
   Check(batch.size() == 1 && wakes == 2, "queue: EndPolling with nothing queued sends no wake-up");
   queue.Push(NewRequest());
   Check(wakes == 3 && queue.counters().wakeups == 3, "queue: after polling ended a push wakes the loop again");
-  queue.NoteContention();
+  queue.NoteSpin(true);
   Check(queue.spin_now() == microseconds(50), "queue: spin_on_busy_machine: contention leaves spinning on");
   RequestQueue calm(microseconds(50));
-  calm.NoteContention();
-  calm.NoteContention();
-  calm.NoteCalm();
-  calm.NoteContention();
-  calm.NoteContention();
-  Check(calm.spin_now() == microseconds(50), "queue: a calm spin ends a streak of contended ones; spinning stays on");
-  calm.NoteContention();
-  Check(calm.spin_now() == microseconds(0) && calm.counters().contended == 5,
-        "queue: after three spins in a row found the machine busy, nobody spins for a while");
+  // Bursts of descheduled spins with calm ones between (a VM's vCPU preempted, the runtime's own GC
+  // threads taking a core for a moment) leave spinning on, however long it goes on.
+  for (int burst = 0; burst < 8; burst++) {
+    for (int i = 0; i < 5; i++) calm.NoteSpin(true);
+    std::this_thread::sleep_for(RequestQueue::kBusyFor / 4);
+    for (int i = 0; i < RequestQueue::kCalmSpinsInARow; i++) calm.NoteSpin(false);
+  }
+  Check(calm.spin_now() == microseconds(50) && calm.counters().contended == 40,
+        "queue: bursts of contended spins between calm ones leave spinning on");
+  calm.NoteSpin(true);
+  for (int i = 0; i < RequestQueue::kCalmSpinsInARow - 1; i++) calm.NoteSpin(false);
+  std::this_thread::sleep_for(RequestQueue::kBusyFor + milliseconds(1));
+  calm.NoteSpin(true);
+  Check(calm.spin_now() == microseconds(0) && calm.last_calm_down() == RequestQueue::kMinCalmDown,
+        "queue: spins that keep finding the machine busy for kBusyFor (calm ones too few in a row to end it): nobody spins for kMinCalmDown");
+  std::this_thread::sleep_for(RequestQueue::kMinCalmDown + milliseconds(1));
+  Check(calm.spin_now() == microseconds(50), "queue: spinning resumes after the calm-down");
+  calm.NoteSpin(true);
+  std::this_thread::sleep_for(RequestQueue::kBusyFor + milliseconds(1));
+  calm.NoteSpin(true);
+  Check(calm.spin_now() == microseconds(0) && calm.last_calm_down() == 2 * RequestQueue::kMinCalmDown,
+        "queue: busy again soon after a calm-down: the next one is twice as long");
   queue.Close();
   queue.BeginPolling();
   Check(!queue.Push(NewRequest()), "queue: a closed queue refuses requests while polling too");
