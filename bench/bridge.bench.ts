@@ -29,7 +29,7 @@ import { resourcesFromWire } from '../src/runtime/codec/index.ts';
 import type { wire } from '../src/runtime/protocol.ts';
 import { serve } from '../src/runtime/serve.ts';
 import { nativeBinary } from '../test/native/build-dir.ts';
-import { AGENT_CAPABILITIES, DECLINE, declineOffersEngine as engineCycles, sixteenPorts, TOTAL, USED } from './native/fixtures/decline-offers.ts';
+import { AGENT_CAPABILITIES, DECLINE, declineOffersEngine as engineCycles, sixteenPorts, TOTAL, USED, type CycleTimes } from './native/fixtures/decline-offers.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const build = nativeBinary;
@@ -58,6 +58,12 @@ export interface WarmupCycles {
   readonly bridgeMs: number;
 }
 
+/** One process's run of a path: the timed rounds' medians. */
+export interface CycleRun {
+  readonly allocateMs: number;
+  readonly declinesMs: number;
+}
+
 export interface BridgeFigures {
   readonly latency: Readonly<Record<string, number>>;
   readonly batchMs: number;
@@ -67,12 +73,20 @@ export interface BridgeFigures {
     readonly frameworks: number;
     /** The engine alone, in this process (Node 20). */
     readonly engineMs: number;
-    /** The engine alone inside the embedded runtime (Node 18), the same code. */
+    /** The engine alone inside the embedded runtime (Node 18), the same code: the median of the pairs' runs. */
     readonly engineEmbeddedMs: number;
     /** serve() in this process, replaying the request stream (as bridge_replay does). */
     readonly inProcessMs: number;
-    /** bridge_replay: request serialized, runtime, Response parsed. */
+    /** bridge_replay: request serialized, runtime, Response parsed: the median of the pairs' runs. */
     readonly bridgeMs: number;
+    /**
+     * bridge_replay and the engine in the embedded runtime run one after the other, `pairs` times:
+     * the machine's speed drifts between processes by more than the margin measured, so each
+     * bridge run is set against the engine run beside it.
+     */
+    readonly pairs: ReadonlyArray<{ readonly bridge: CycleRun; readonly engine: CycleRun }>;
+    /** The median over the pairs of the bridge's allocate over the engine's, in percent. */
+    readonly overheadPercent: number;
     /** allocation_cycle, when built (-DMESOS_ROOT). */
     readonly adapter: AdapterCycle | undefined;
     readonly offers: number;
@@ -101,10 +115,11 @@ function run(binary: string, args: string[]): string {
  * Mesos's DeclineOffers shape (bench/allocator.bench.ts) as requests; the in-process runtime answers
  * them so the declines follow its offers. `allocates`: the indices of the allocate requests.
  */
-export function declineOffersRequests(agents: number, frameworks: number, rounds: number): { requests: Uint8Array[]; allocates: number[]; inProcessMs: number[]; offers: number; replyBytes: number } {
+export function declineOffersRequests(agents: number, frameworks: number, rounds: number): { requests: Uint8Array[]; allocates: number[]; declines: number[]; inProcessMs: number[]; offers: number; replyBytes: number } {
   const bundle = serve({});
   const requests: Uint8Array[] = [];
   const allocates: number[] = [];
+  const declines: number[] = [];
   const inProcessMs: number[] = [];
   let offers = 0;
   let replyBytes = 0;
@@ -137,15 +152,17 @@ export function declineOffersRequests(agents: number, frameworks: number, rounds
   })));
   let last = send(now, { allocate: { force: true } });
   for (let round = 0; round < rounds; round++) {
-    const declines: wire.IAllocatorCall[] = (last.allocator?.allocation?.offers ?? []).map((o) => ({
+    const declined: wire.IAllocatorCall[] = (last.allocator?.allocation?.offers ?? []).map((o) => ({
       recoverResources: { frameworkId: o.frameworkId, agentId: o.agentId, resources: toWire.resources(resourcesFromWire(o.resources, 'offer')), filters: toWire.filters(DECLINE) },
     }));
-    if (declines.length > 0) send(now, undefined, declines);
+    if (declined.length === 0) throw new Error('declineOffersRequests: a cycle made no offers to decline');
+    send(now, undefined, declined);
+    declines.push(requests.length - 1);
     now += 1000;
     last = send(now, { allocate: { force: true } });
     offers += last.allocator?.allocation?.offers?.length ?? 0;
   }
-  return { requests, allocates, inProcessMs, offers, replyBytes };
+  return { requests, allocates, declines, inProcessMs, offers, replyBytes };
 }
 
 /**
@@ -166,22 +183,31 @@ export function replayInProcess(requests: readonly Uint8Array[], allocates: read
 }
 
 /** The same calls on the engine directly (what bench/allocator.bench.ts times), in this process. */
-export function declineOffersEngine(agents: number, frameworks: number, rounds: number): number[] {
+export function declineOffersEngine(agents: number, frameworks: number, rounds: number): CycleTimes[] {
   return engineCycles(agents, frameworks, rounds, () => Number(process.hrtime.bigint()) / 1e6);
 }
 
-/** The same, inside the embedded Node 18 runtime: engine-cycle.ts bundled, run by runtime_call. */
-async function declineOffersEmbedded(agents: number, frameworks: number, rounds: number, dir: string): Promise<number[]> {
+/** engine-cycle.ts bundled for the embedded runtime. */
+async function engineCycleBundle(dir: string): Promise<string> {
   const bundle = join(dir, 'engine-cycle.js');
   await esbuild({ entryPoints: [join(root, 'bench', 'native', 'fixtures', 'engine-cycle.ts')], bundle: true, format: 'cjs', platform: 'node', target: 'node18', outfile: bundle, logLevel: 'silent' });
-  const lines = run(build('runtime_call'), [bundle, 'setup', `${agents} ${frameworks}`, 'cycle', '', '--repeat', String(rounds)]).trim().split('\n');
-  return lines.slice(1).map(Number);
+  return bundle;
 }
 
-export async function runBridgeBench(options: { agents?: number; frameworks?: number; rounds?: number; warmup?: number; calls?: number } = {}): Promise<BridgeFigures> {
+/** The same, inside the embedded Node 18 runtime: engine-cycle.ts run by runtime_call. */
+function declineOffersEmbedded(bundle: string, agents: number, frameworks: number, rounds: number): CycleTimes[] {
+  const lines = run(build('runtime_call'), [bundle, 'setup', `${agents} ${frameworks}`, 'cycle', '', '--repeat', String(rounds)]).trim().split('\n');
+  return lines.slice(1).map((line) => {
+    const [allocateMs, declinesMs] = line.split(' ').map(Number);
+    return { allocateMs: allocateMs!, declinesMs: declinesMs! };
+  });
+}
+
+export async function runBridgeBench(options: { agents?: number; frameworks?: number; rounds?: number; warmup?: number; calls?: number; pairs?: number } = {}): Promise<BridgeFigures> {
   const agents = options.agents ?? 10_000;
   const frameworks = options.frameworks ?? 1_000;
   const rounds = options.rounds ?? 5;
+  const pairCount = options.pairs ?? 3;
   const warmup = options.warmup ?? 5;
   const cycles = warmup + rounds;
   // Each path's cycles after the setup's: the warm-up ones, then the timed ones.
@@ -208,17 +234,34 @@ export async function runBridgeBench(options: { agents?: number; frameworks?: nu
 
     // One allocation cycle at agents × frameworks: the setup's cycle, `warmup` cycles, then the timed ones.
     const stream = declineOffersRequests(agents, frameworks, cycles);
-    const bridge = split(timings(bundle, stream.requests, dir).filter((t) => t.call === 'allocator').map((t) => t.us / 1000));
+    const engineBundle = await engineCycleBundle(dir);
+    const pairs: Array<{ bridge: CycleRun; engine: CycleRun }> = [];
+    let bridgeWarm = 0;
+    let engineWarm = 0;
+    for (let i = 0; i < pairCount; i++) {
+      const t = timings(bundle, stream.requests, dir).map((x) => x.us / 1000);
+      const bridgeAllocate = split(stream.allocates.map((j) => t[j]!));
+      const engine = declineOffersEmbedded(engineBundle, agents, frameworks, cycles);
+      const engineAllocate = split(engine.map((c) => c.allocateMs));
+      pairs.push({
+        bridge: { allocateMs: bridgeAllocate.timed, declinesMs: median(stream.declines.map((j) => t[j]!).slice(-rounds)) },
+        engine: { allocateMs: engineAllocate.timed, declinesMs: median(engine.map((c) => c.declinesMs).slice(-rounds)) },
+      });
+      if (i === 0) [bridgeWarm, engineWarm] = [bridgeAllocate.warm, engineAllocate.warm];
+    }
     const adapter = existsSync(build('allocation_cycle')) ? adapterCycle(bundle, stream.requests, dir, rounds) : undefined;
     const inProcessMs = median(replayInProcess(stream.requests, stream.allocates).slice(-rounds));
-    const engineMs = median(declineOffersEngine(agents, frameworks, cycles).slice(-rounds));
-    const engineEmbedded = split(await declineOffersEmbedded(agents, frameworks, cycles, dir));
+    const engineMs = median(declineOffersEngine(agents, frameworks, cycles).slice(-rounds).map((c) => c.allocateMs));
     return {
       latency, batchMs, batchEvents,
       cycle: {
-        agents, frameworks, engineMs, engineEmbeddedMs: engineEmbedded.timed, inProcessMs, bridgeMs: bridge.timed, adapter,
+        agents, frameworks, engineMs, inProcessMs, adapter,
+        engineEmbeddedMs: median(pairs.map((p) => p.engine.allocateMs)),
+        bridgeMs: median(pairs.map((p) => p.bridge.allocateMs)),
+        pairs,
+        overheadPercent: median(pairs.map((p) => (p.bridge.allocateMs / p.engine.allocateMs - 1) * 100)),
         offers: Math.round(stream.offers / cycles), replyBytes: stream.replyBytes,
-        warmup: { rounds: warmup, engineEmbeddedMs: engineEmbedded.warm, bridgeMs: bridge.warm },
+        warmup: { rounds: warmup, engineEmbeddedMs: engineWarm, bridgeMs: bridgeWarm },
       },
     };
   } finally {
@@ -252,30 +295,37 @@ function adapterCycle(bundle: string, requests: readonly Uint8Array[], dir: stri
 
 const percent = (x: number, base: number): string => `${x >= base ? '+' : ''}${(((x - base) / base) * 100).toFixed(0)}%`;
 
+const signed = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(0)}%`;
+
 export function formatBridgeFigures(f: BridgeFigures): string {
   const l = f.latency;
   const c = f.cycle;
   const a = c.adapter;
-  const host = a === undefined
-    ? `through the bridge (bridge_replay; no allocation_cycle: configure with -DMESOS_ROOT) ${c.bridgeMs.toFixed(0)} ms → ${percent(c.bridgeMs, c.engineEmbeddedMs)} over the engine in the same runtime (goal ≤ 10%)`
-    : `through the bridge and the Mesos adapter ${a.totalMs.toFixed(0)} ms (runtime call ${a.runtimeMs.toFixed(1)}, libprotobuf parse ${a.parseMs.toFixed(1)}, DecodeAllocation ${a.decodeMs.toFixed(1)}, mirror ${a.mirrorMs.toFixed(1)}) → ${percent(a.totalMs, c.engineEmbeddedMs)} over the engine in the same runtime (goal ≤ 10%); bridge_replay ${c.bridgeMs.toFixed(0)} ms`;
+  const declines = (side: 'bridge' | 'engine'): number => median(c.pairs.map((p) => p[side].declinesMs));
   return [
     `  empty round trip (transport only), p50 / p99         ${l.empty_p50_us?.toFixed(1)} / ${l.empty_p99_us?.toFixed(1)} µs   (goal p99 ≤ 50 µs)`,
-    `  hook call, ${l.hook_request_bytes} B TaskInfo (C++ ⇄ protobufjs ⇄ policy), p50 / p99   ${l.hook_p50_us?.toFixed(1)} / ${l.hook_p99_us?.toFixed(1)} µs   (goal p99 ≤ 150 µs)`,
+    `  hook call, ${l.hook_request_bytes} B TaskInfo (C++ ⇄ protobufjs ⇄ policy), p50 / p90 / p99 / p99.9   ${l.hook_p50_us?.toFixed(1)} / ${l.hook_p90_us?.toFixed(1)} / ${l.hook_p99_us?.toFixed(1)} / ${l.hook_p999_us?.toFixed(0)} µs   (goal p99 ≤ 150 µs)`,
+    `    the same number of calls before those, from the runtime's start (V8 optimizing meanwhile), p50 / p99   ${l.hook_warmup_p50_us?.toFixed(1)} / ${l.hook_warmup_p99_us?.toFixed(1)} µs`,
     `  4 host threads, empty calls                          ${Math.round(l.four_threads_calls_per_s ?? 0).toLocaleString('en-US')} calls/s`,
     `  runtime start with the policy bundle, median / max   ${l.start_ms_median?.toFixed(0)} / ${l.start_ms_max?.toFixed(0)} ms   (goal ≤ 300 ms)`,
     `  batch of ${f.batchEvents.toLocaleString('en-US')} addAgent events                    ${f.batchMs.toFixed(1)} ms  (${Math.round(f.batchEvents / (f.batchMs / 1000)).toLocaleString('en-US')} events/s)`,
-    `  allocation cycle ${c.agents}×${c.frameworks} (DeclineOffers, ~${c.offers} offers/cycle, reply ${(c.replyBytes / 1024).toFixed(0)} KB), medians of the cycles after the warm-up:`,
+    `  allocation cycle ${c.agents}×${c.frameworks} (DeclineOffers, ~${c.offers} offers/cycle, reply ${(c.replyBytes / 1024).toFixed(0)} KB), medians of the rounds after the warm-up:`,
     `    engine in process (Node 20) ${c.engineMs.toFixed(0)} ms; serve() in process ${c.inProcessMs.toFixed(0)} ms (${percent(c.inProcessMs, c.engineMs)})`,
-    `    engine in the embedded runtime (Node 18) ${c.engineEmbeddedMs.toFixed(0)} ms (${percent(c.engineEmbeddedMs, c.engineMs)} against Node 20)`,
-    `    ${host}`,
-    ...(a === undefined ? [] : [`    the same replies with every offer's resources inline (no shared lists): parse ${a.inlineParseMs.toFixed(1)} ms, DecodeAllocation ${a.inlineDecodeMs.toFixed(1)} ms, mirror ${a.inlineMirrorMs.toFixed(1)} ms`]),
+    `    engine in the embedded runtime (Node 18) ${c.engineEmbeddedMs.toFixed(0)} ms (${percent(c.engineEmbeddedMs, c.engineMs)} against Node 20); through the bridge (bridge_replay: request serialized, runtime, reply parsed by libprotobuf) ${c.bridgeMs.toFixed(0)} ms`,
+    `    → the bridge adds ${signed(c.overheadPercent)} to the allocate (median of ${c.pairs.length} interleaved pairs of runs: ${c.pairs.map((p) => `${p.bridge.allocateMs.toFixed(0)}/${p.engine.allocateMs.toFixed(0)} ms ${percent(p.bridge.allocateMs, p.engine.allocateMs)}`).join(', ')}; goal ≤ 10%)`,
+    `    the round's ~${c.offers} declines before it (untimed in Mesos's benchmark): engine ${declines('engine').toFixed(0)} ms, one batch through the bridge ${declines('bridge').toFixed(0)} ms`,
+    ...(a === undefined
+      ? ['    (no allocation_cycle: configure with -DMESOS_ROOT for the Mesos adapter\'s side)']
+      : [
+          `    with the Mesos adapter's own work on the reply (allocation_cycle) ${a.totalMs.toFixed(0)} ms: runtime call ${a.runtimeMs.toFixed(1)}, libprotobuf parse ${a.parseMs.toFixed(1)}, DecodeAllocation ${a.decodeMs.toFixed(1)}, mirror ${a.mirrorMs.toFixed(1)}`,
+          `    the same replies with every offer's resources inline (no shared lists): parse ${a.inlineParseMs.toFixed(1)} ms, DecodeAllocation ${a.inlineDecodeMs.toFixed(1)} ms, mirror ${a.inlineMirrorMs.toFixed(1)} ms`,
+        ]),
     `    (the ${c.warmup.rounds} warm-up cycles before these, in the embedded runtime: engine ${c.warmup.engineEmbeddedMs.toFixed(0)} ms, through the bridge ${c.warmup.bridgeMs.toFixed(0)} ms)`,
   ].join('\n');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const quick = process.env.BENCH_QUICK === '1';
-  const figures = await runBridgeBench(quick ? { agents: 1000, frameworks: 100, calls: 5000 } : {});
+  const figures = await runBridgeBench(quick ? { agents: 1000, frameworks: 100, calls: 5000, pairs: 1 } : {});
   console.log(formatBridgeFigures(figures));
 }
