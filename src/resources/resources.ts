@@ -27,9 +27,28 @@ export class Resources implements Iterable<Resource> {
   /** The role of `#allocatedMemo`, kept here so that a hit reads nothing else. */
   #allocatedMemoRole: string | undefined;
   #unallocatedMemo: Resources | undefined;
+  /** A consumer's value derived from this one (`derived`); its owner says whose. */
+  #derivedOwner: object | undefined;
+  #derived: unknown;
 
   /** Use `Resources.of`, `parseResources` or arithmetic; items are trusted to be valid and non-empty. */
   private constructor(private readonly items: readonly Item[]) {}
+
+  /**
+   * What `owner` derived from this (immutable) value and kept with it (`keepDerived`), if it was the
+   * last to: one slot, read as a field. For a hot path that meets the same values again and again —
+   * the bridge's encoding of an agent's offered resources, 10,000 offers a cycle — where a WeakMap
+   * lookup per value cost more than the rest of the work.
+   */
+  derived<T>(owner: object): T | undefined {
+    return this.#derivedOwner === owner ? (this.#derived as T) : undefined;
+  }
+
+  /** Keeps `value` for `owner` (replacing whatever another owner kept). */
+  keepDerived(owner: object, value: unknown): void {
+    this.#derivedOwner = owner;
+    this.#derived = value;
+  }
 
   /** Validates and combines plain resources; throws ResourceError for anything Mesos would reject. */
   static of(resources: Iterable<ResourceInput | Resource> = []): Resources {

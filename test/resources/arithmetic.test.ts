@@ -215,3 +215,17 @@ test('values are immutable: arithmetic returns new values', () => {
   a.minus(r('cpus:2'));
   assert.equal(a.cpus(), 2);
 });
+
+test('a derived value kept with a Resources is its owner\'s alone, and invisible to equality', () => {
+  const a = parseResources('cpus:2;mem:64');
+  const encoder = {};
+  const other = {};
+  assert.equal(a.derived(encoder), undefined);
+  a.keepDerived(encoder, 'bytes');
+  assert.equal(a.derived<string>(encoder), 'bytes');
+  assert.equal(a.derived(other), undefined, 'another owner sees nothing');
+  assert.deepEqual(a, parseResources('cpus:2;mem:64'), 'not part of the value');
+  a.keepDerived(other, 42);
+  assert.equal(a.derived(encoder), undefined, 'one slot: the last owner replaced it');
+  assert.equal(a.derived<number>(other), 42);
+});

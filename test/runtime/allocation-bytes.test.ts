@@ -154,12 +154,12 @@ test('WireWriter: varints at every size boundary, up to 2^53', () => {
   }
 });
 
-test('WireWriter: a field closed with endLen has a canonical prefix for bodies of any size', () => {
-  for (const length of [0, 1, 127, 128, 300, 16383, 16384, 70000, 2_100_000]) {
+test('WireWriter: a field closed with endLen has a canonical prefix for bodies of any size, whatever the prefix reserved', () => {
+  for (const reserved of [1, 2, 3]) for (const length of [0, 1, 127, 128, 300, 16383, 16384, 70000, 2_100_000]) {
     const w = new WireWriter(0);
-    const start = w.beginLen(1);
+    const start = w.beginLen(1, reserved);
     w.raw(new Uint8Array(length).fill(0x61));
-    w.endLen(start);
+    w.endLen(start, reserved);
     w.stringField(2, 'é✓😀');
     const bytes = w.finish();
     assert.equal(bytes.length, 1 + varintSize(length) + length + 1 + 1 + 9);

@@ -43,12 +43,13 @@ interface EncodedList {
 }
 
 /**
- * The encoded list of an offered `Resources`, for the role it was last offered to. The engine offers
- * an agent's resources as the same (immutable) object cycle after cycle, to whichever framework is
- * next, so most offers are a lookup here. Distinct objects with equal bytes (agents alike: each its
- * own object) map to one EncodedList, found through `byContent` when an object is first encoded.
+ * The encoded list of an offered `Resources`, for the role it was last offered to, is kept with it
+ * (`Resources.derived`, owner ENCODED). The engine offers an agent's resources as the same
+ * (immutable) object cycle after cycle, to whichever framework is next, so most offers find it
+ * there. Distinct objects with equal bytes (agents alike: each its own object) map to one
+ * EncodedList, found through `byContent` when an object is first encoded.
  */
-const encodedResources = new WeakMap<Resources, EncodedList>();
+const ENCODED = Object.freeze({ owner: 'allocation-bytes' });
 
 /**
  * Encoded lists by the hash of their bytes. Bounded: cleared when full, which only costs sharing
@@ -102,10 +103,10 @@ function encodeList(offered: Resources, role: string): EncodedList {
 }
 
 function listOf(offered: Resources, role: string): EncodedList {
-  const cached = encodedResources.get(offered);
+  const cached = offered.derived<EncodedList>(ENCODED);
   if (cached !== undefined && cached.role === role) return cached;
   const list = encodeList(offered, role);
-  encodedResources.set(offered, list);
+  offered.keepDerived(ENCODED, list);
   return list;
 }
 
@@ -191,14 +192,21 @@ export function encodeAllocation(cycles: readonly CycleResult[]): Uint8Array {
   const w = new WireWriter(sizeHint, ALLOCATION_HEADROOM);
   for (let i = 0; i < entries; i++) {
     const list = entryLists[i]!;
-    const entry = w.beginLen(OFFERS);
-    w.stringField(FRAMEWORK_ID, entryFrameworks[i]!).stringField(ROLE, entryRoles[i]!).stringField(AGENT_ID, entryAgents[i]!);
+    const frameworkId = entryFrameworks[i]!;
+    const role = entryRoles[i]!;
+    const agentId = entryAgents[i]!;
+    // The entry's length prefix: one byte when the entry surely stays under 128 bytes (ids and a
+    // list index: most entries), so that endLen need not move it; three bytes per char covers UTF-8.
+    const body = list.uses === 1 ? list.bytes.length : 6;
+    const reserved = 6 + 3 * (frameworkId.length + role.length + agentId.length) + body < 0x80 ? 1 : 2;
+    const entry = w.beginLen(OFFERS, reserved);
+    w.stringField(FRAMEWORK_ID, frameworkId).stringField(ROLE, role).stringField(AGENT_ID, agentId);
     if (list.uses === 1) w.raw(list.bytes);
     else {
       if (list.index === 0) list.index = shared.push(list);
       w.uintField(SHARED_INDEX, list.index);
     }
-    w.endLen(entry);
+    w.endLen(entry, reserved);
   }
   // Inverse offers are few (maintenance only): protobufjs encodes them.
   for (const cycle of cycles) {
