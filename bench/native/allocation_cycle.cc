@@ -86,11 +86,17 @@ void Follow(AllocatorMirror& mirror, const protocol::AllocatorCall& call) {
   }
 }
 
-// The reply with every offer's resources inline (as protocol 1 sent them).
+// The reply with every offer complete: its framework, role and resources inline (as protocol 1 sent them).
 std::string Inlined(const protocol::Response& response) {
   protocol::Response copy = response;
   protocol::Allocation* allocation = copy.mutable_allocator()->mutable_allocation();
+  std::string framework, role;
   for (protocol::OfferEntry& entry : *allocation->mutable_offers()) {
+    // Every entry with its framework and role, as before protocol 3.
+    if (!entry.framework_id().empty()) framework = entry.framework_id();
+    if (!entry.role().empty()) role = entry.role();
+    entry.set_framework_id(framework);
+    entry.set_role(role);
     if (entry.shared_resources() == 0) continue;
     *entry.mutable_resources() = allocation->shared_resources(entry.shared_resources() - 1).resources();
     entry.clear_shared_resources();

@@ -65,20 +65,30 @@ class SharedLists {
 DecodedAllocation DecodeAllocation(const protocol::Allocation& allocation, const AllocatorMirror& mirror) {
   DecodedAllocation out;
   SharedLists shared(allocation);
-  // The entry as the engine offered it (a shared list copied in), for giving it back.
-  auto reject = [&out](const protocol::OfferEntry& entry, const SharedList* list, std::string why, bool constraints) {
-    out.rejected.push_back({entry, std::move(why), constraints});
+  // Protocol 3: an entry without framework_id or role is for the previous entry's.
+  std::string entryFramework;
+  std::string entryRole;
+  // The entry as the engine offered it (its framework and role filled in, a shared list copied in),
+  // for giving it back.
+  auto reject = [&](const protocol::OfferEntry& entry, const SharedList* list, std::string why, bool constraints,
+                    bool unknown = false) {
+    out.rejected.push_back({entry, std::move(why), constraints, unknown});
+    protocol::OfferEntry& copy = out.rejected.back().entry;
+    copy.set_framework_id(entryFramework);
+    copy.set_role(entryRole);
     if (list != nullptr) {
-      *out.rejected.back().entry.mutable_resources() = *list->resources;
-      out.rejected.back().entry.clear_shared_resources();
+      *copy.mutable_resources() = *list->resources;
+      copy.clear_shared_resources();
     }
   };
   mesos::FrameworkID frameworkId;
   std::string role;
   hashmap<mesos::SlaveID, mesos::Resources>* byAgent = nullptr;  // out.offers[frameworkId][role]
   for (const protocol::OfferEntry& entry : allocation.offers()) {
-    if (entry.framework_id().empty() || entry.agent_id().empty() || entry.role().empty()) {
-      out.rejected.push_back({entry, "an offer without framework, agent or role", false});
+    if (!entry.framework_id().empty()) entryFramework = entry.framework_id();
+    if (!entry.role().empty()) entryRole = entry.role();
+    if (entryFramework.empty() || entry.agent_id().empty() || entryRole.empty()) {
+      reject(entry, nullptr, "an offer without framework, agent or role (none to carry over from the entry before)", false);
       continue;
     }
     const SharedList* list = nullptr;
@@ -87,20 +97,20 @@ DecodedAllocation DecodeAllocation(const protocol::Allocation& allocation, const
       std::string why;
       list = shared.named(entry, &why);
       if (list == nullptr) {
-        out.rejected.push_back({entry, why, false, true});
+        reject(entry, nullptr, why, false, true);
         continue;
       }
       if (!entry.resources().empty()) {
-        out.rejected.push_back({entry, "the offer names a shared resource list and lists resources of its own", false, true});
+        reject(entry, nullptr, "the offer names a shared resource list and lists resources of its own", false, true);
         continue;
       }
-      if (std::string why = list->role == entry.role() ? list->wrongRole : WrongRole(*list->resources, entry.role());
+      if (std::string why = list->role == entryRole ? list->wrongRole : WrongRole(*list->resources, entryRole);
           !why.empty()) {
         reject(entry, list, why, false);
         continue;
       }
     } else {
-      if (std::string why = WrongRole(entry.resources(), entry.role()); !why.empty()) {
+      if (std::string why = WrongRole(entry.resources(), entryRole); !why.empty()) {
         reject(entry, nullptr, why, false);
         continue;
       }
@@ -112,13 +122,13 @@ DecodedAllocation DecodeAllocation(const protocol::Allocation& allocation, const
       continue;
     }
     // The engine lists a framework's entries together, role by role: its id and map are found once.
-    if (byAgent == nullptr || entry.framework_id() != frameworkId.value() || entry.role() != role) {
-      frameworkId = FrameworkIdOf(entry.framework_id());
-      role = entry.role();
+    if (byAgent == nullptr || entryFramework != frameworkId.value() || entryRole != role) {
+      frameworkId = FrameworkIdOf(entryFramework);
+      role = entryRole;
       byAgent = nullptr;
     }
     const mesos::SlaveID agentId = AgentIdOf(entry.agent_id());
-    if (mirror.excluded(frameworkId, entry.role(), agentId)) {
+    if (mirror.excluded(frameworkId, role, agentId)) {
       reject(entry, list, "the framework's offer constraints exclude this agent for the role", true);
       continue;
     }

@@ -7,7 +7,7 @@
 import protobuf from 'protobufjs/minimal.js';
 import { parseAttributes, parseResources, type Attribute, type Resources } from '../resources/index.ts';
 import {
-  agentCapabilitiesToWire, agentInfoToWire, attributesToWire, conversionToWire, domainToWire, expandSharedResources, filtersToWire, frameworkInfoToWire, inverseOfferStatusToWire,
+  agentCapabilitiesToWire, agentInfoToWire, attributesToWire, conversionToWire, domainToWire, expandOffers, filtersToWire, frameworkInfoToWire, inverseOfferStatusToWire,
   offerConstraintsToWire, operationToWire, quotaConfigToWire, resourcesToWire, unavailabilityToWire, weightsToWire,
 } from './codec/index.ts';
 import { protocol, PROTOCOL_VERSION, type wire } from './protocol.ts';
@@ -40,8 +40,8 @@ export function decodeRequest(bytes: Uint8Array): Decoded<wire.Request> {
  * can still see what was shared. Throws a CodecError on a reference to no list.
  */
 function withOffersExpanded(response: Decoded<wire.Response>): Decoded<wire.Response> {
-  if (response.allocator?.allocation) expandSharedResources(response.allocator.allocation);
-  for (const reply of response.allocatorBatch?.replies ?? []) if (reply.allocation) expandSharedResources(reply.allocation);
+  if (response.allocator?.allocation) expandOffers(response.allocator.allocation);
+  for (const reply of response.allocatorBatch?.replies ?? []) if (reply.allocation) expandOffers(reply.allocation);
   return response;
 }
 

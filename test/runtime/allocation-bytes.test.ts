@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import protobuf from 'protobufjs/minimal.js';
 import type { CycleResult } from '../../src/allocator/index.ts';
 import { parseResources, type Resources } from '../../src/resources/index.ts';
-import { allocationToWire, CodecError, encodeAllocation, expandSharedResources, offerResources } from '../../src/runtime/codec/index.ts';
+import { allocationToWire, CodecError, encodeAllocation, expandOffers, offerResources } from '../../src/runtime/codec/index.ts';
 import { varintSize, WireWriter } from '../../src/runtime/codec/wire-writer.ts';
 import { protocol, type wire } from '../../src/runtime/protocol.ts';
 import { decodeResponse, decodeResponseStream, type Decoded } from '../../src/runtime/requests.ts';
@@ -70,7 +70,7 @@ test('property: encodeAllocation, shared lists expanded, decodes to what protobu
       for (const [index, n] of uses) assert.ok(n > 1, `shared list ${index} is named by ${n} offers`);
       assert.deepEqual(fast.offers.map((entry) => offerResources(fast, entry)), reference.offers.map((entry) => entry.resources));
       if (fast.sharedResources.length > 0) sharing++;
-      expandSharedResources(fast);
+      expandOffers(fast);
       fast.sharedResources = [];
       assert.deepEqual(fast, reference);
     }),
@@ -112,11 +112,11 @@ test('a bad shared-list reference is rejected by the decoder, which then changes
     const allocation = decode(protocol.Allocation.encode({ offers: [{ frameworkId: 'g', role: 'r', agentId: 'b', sharedResources: 1 }, entry], sharedResources: [list] }).finish());
     const before = JSON.stringify(allocation);
     assert.throws(() => offerResources(allocation, allocation.offers[1]!), (e: unknown) => e instanceof CodecError && why.test(e.message) && e.message.includes("agent 'a'"));
-    assert.throws(() => expandSharedResources(allocation), CodecError);
+    assert.throws(() => expandOffers(allocation), CodecError);
     assert.equal(JSON.stringify(allocation), before, 'nothing expanded');
   }
   const good = decode(protocol.Allocation.encode({ offers: [{ frameworkId: 'g', role: 'r', agentId: 'b', sharedResources: 1 }], sharedResources: [list] }).finish());
-  assert.equal(expandSharedResources(good).offers[0]!.resources[0]!.scalar!.value, 1);
+  assert.equal(expandOffers(good).offers[0]!.resources[0]!.scalar!.value, 1);
 });
 
 test('decodeResponse gives every offer its resources; a bad reference fails the decode', () => {
@@ -139,7 +139,23 @@ test('the identity cache follows the role an entry asks for', () => {
   const first = decode(encodeAllocation([c!]));
   const again = decode(encodeAllocation([c!]));
   assert.deepEqual(again, first, 'cached identities give the same bytes');
-  for (const entry of first.offers) for (const r of offerResources(first, entry)) assert.equal(r.allocationInfo?.role, entry.role);
+  expandOffers(first);
+  for (const entry of first.offers) for (const r of entry.resources) assert.equal(r.allocationInfo?.role, entry.role);
+});
+
+test('protocol 3: an entry leaves out the framework and role of the entry before; the decoder carries them over', () => {
+  const r = (role: string) => parseResources('cpus:1;mem:8').allocate(role);
+  const cycles = [cycleOf(['f1', '*', 'a1', r('*')], ['f1', '*', 'a2', r('*')], ['f1', 'web', 'a3', r('web')], ['f2', 'web', 'a4', r('web')]), cycleOf(['f2', 'web', 'a5', r('web')])];
+  const allocation = decode(encodeAllocation(cycles));
+  assert.deepEqual(allocation.offers.map((e) => [e.frameworkId, e.role, e.agentId]), [['f1', '*', 'a1'], ['', '', 'a2'], ['f1', 'web', 'a3'], ['f2', 'web', 'a4'], ['', '', 'a5']], 'written only when they change, across cycles too');
+  expandOffers(allocation);
+  const reference = decode(protocol.Allocation.encode(allocationToWire(cycles)).finish());
+  assert.deepEqual(allocation.offers.map((e) => [e.frameworkId, e.role, e.agentId]), reference.offers.map((e) => [e.frameworkId, e.role, e.agentId]));
+  // A first entry with nothing to carry over is malformed, and the decoder then changes nothing.
+  const bad = decode(protocol.Allocation.encode({ offers: [{ agentId: 'a1', resources: [] }, { frameworkId: 'f', role: 'r', agentId: 'a2' }] }).finish());
+  const before = JSON.stringify(bad);
+  assert.throws(() => expandOffers(bad), (e: unknown) => e instanceof CodecError && /no entry before it to carry them over from/.test(e.message) && e.message.includes("agent 'a1'"));
+  assert.equal(JSON.stringify(bad), before);
 });
 
 test('WireWriter: varints at every size boundary, up to 2^53', () => {

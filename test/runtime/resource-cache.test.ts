@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { CycleResult } from '../../src/allocator/index.ts';
 import { parseResources, type Resources } from '../../src/resources/index.ts';
-import { allocationToWire, encodeAllocation, expandSharedResources, resourceItemsFromWire, resourcesFromWire, resourcesToWire } from '../../src/runtime/codec/index.ts';
+import { allocationToWire, encodeAllocation, expandOffers, resourceItemsFromWire, resourcesFromWire, resourcesToWire } from '../../src/runtime/codec/index.ts';
 import { CAPACITY, Generations, installResourceDecodeCache, resourceDecodeCache } from '../../src/runtime/codec/resource-cache.ts';
 import { KEPT_CYCLES, OfferMemo } from '../../src/runtime/offer-memo.ts';
 import { protocol, type wire } from '../../src/runtime/protocol.ts';
@@ -133,7 +133,7 @@ test('encodeAllocation twice (cached offers) and the in-place Response give what
   // Both offers name one shared list (protocol 2): compared with every offer's resources in place.
   const expanded = (allocation: wire.IAllocation | null | undefined): wire.IAllocation => {
     assert.equal(allocation?.sharedResources?.length, 1, 'the offers share one list');
-    expandSharedResources(allocation!).sharedResources = [];
+    expandOffers(allocation!).sharedResources = [];
     return allocation!;
   };
   for (let i = 0; i < 2; i++) {

@@ -190,17 +190,21 @@ export function encodeAllocation(cycles: readonly CycleResult[]): Uint8Array {
 
   // Second pass: the entries, a list carried by more than one of them named by its index.
   const w = new WireWriter(sizeHint, ALLOCATION_HEADROOM);
+  let lastFramework: string | undefined;
+  let lastRole: string | undefined;
   for (let i = 0; i < entries; i++) {
     const list = entryLists[i]!;
-    const frameworkId = entryFrameworks[i]!;
-    const role = entryRoles[i]!;
+    // Written only when it changes (protocol 3): an entry without them is for the previous entry's.
+    const frameworkId = entryFrameworks[i] === lastFramework && entryRoles[i] === lastRole ? '' : (lastFramework = entryFrameworks[i]!);
+    const role = frameworkId === '' ? '' : (lastRole = entryRoles[i]!);
     const agentId = entryAgents[i]!;
     // The entry's length prefix: one byte when the entry surely stays under 128 bytes (ids and a
     // list index: most entries), so that endLen need not move it; three bytes per char covers UTF-8.
     const body = list.uses === 1 ? list.bytes.length : 6;
     const reserved = 6 + 3 * (frameworkId.length + role.length + agentId.length) + body < 0x80 ? 1 : 2;
     const entry = w.beginLen(OFFERS, reserved);
-    w.stringField(FRAMEWORK_ID, frameworkId).stringField(ROLE, role).stringField(AGENT_ID, agentId);
+    if (frameworkId !== '') w.stringField(FRAMEWORK_ID, frameworkId).stringField(ROLE, role);
+    w.stringField(AGENT_ID, agentId);
     if (list.uses === 1) w.raw(list.bytes);
     else {
       if (list.index === 0) list.index = shared.push(list);

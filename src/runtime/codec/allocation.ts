@@ -35,6 +35,7 @@ export function allocationToWire(cycles: readonly CycleResult[]): wire.IAllocati
  */
 export function offerResources(allocation: wire.IAllocation, entry: wire.IOfferEntry): wire.IResource[] {
   const index = entry.sharedResources ?? 0;
+  // (An entry's framework and role may be carried over from the one before: see expandOffers.)
   if (index === 0) return entry.resources ?? [];
   const where = `allocation.offers(framework '${entry.frameworkId ?? ''}', role '${entry.role ?? ''}', agent '${entry.agentId ?? ''}').shared_resources`;
   const lists = allocation.sharedResources ?? [];
@@ -44,16 +45,33 @@ export function offerResources(allocation: wire.IAllocation, entry: wire.IOfferE
 }
 
 /**
- * Every offer entry of a decoded `allocation` with its resources in `resources` (a shared list's
- * are copied in by reference, `shared_resources` cleared), for readers that look at offers one by
- * one. Checks every reference first: on a bad one it throws and changes nothing.
+ * Every offer entry of a decoded `allocation` complete, for readers that look at offers one by one:
+ * its framework and role (carried over from the entry before when left out, protocol 3) and its
+ * resources in `resources` (a shared list's copied in by reference, `shared_resources` cleared).
+ * Checks every entry first: on a bad one it throws and changes nothing.
  */
-export function expandSharedResources<A extends wire.IAllocation>(allocation: A): A {
+export function expandOffers<A extends wire.IAllocation>(allocation: A): A {
   const offers = allocation.offers ?? [];
-  if (offers.every((entry) => (entry.sharedResources ?? 0) === 0)) return allocation;
-  const expanded = offers.map((entry) => offerResources(allocation, entry));
+  const frameworks: string[] = [];
+  const roles: string[] = [];
+  let frameworkId = '';
+  let role = '';
   offers.forEach((entry, i) => {
-    entry.resources = expanded[i]!;
+    frameworkId = entry.frameworkId || frameworkId;
+    role = entry.role || role;
+    if (frameworkId === '' || role === '') {
+      throw new CodecError(`allocation.offers[${i}] (agent '${entry.agentId ?? ''}')`, 'has no framework_id or role, and no entry before it to carry them over from');
+    }
+    frameworks.push(frameworkId);
+    roles.push(role);
+  });
+  const expanded = offers.map((entry) => ((entry.sharedResources ?? 0) === 0 ? undefined : offerResources(allocation, entry)));
+  offers.forEach((entry, i) => {
+    entry.frameworkId = frameworks[i]!;
+    entry.role = roles[i]!;
+    const resources = expanded[i];
+    if (resources === undefined) return;
+    entry.resources = resources;
     delete entry.sharedResources; // absent, i.e. 0 (a decoded message's default)
   });
   return allocation;

@@ -10,7 +10,7 @@ export namespace mesos_policy {
         /** Protocol enum. */
         enum Protocol {
             PROTOCOL_UNSPECIFIED = 0,
-            PROTOCOL_VERSION = 2
+            PROTOCOL_VERSION = 3
         }
 
         /** Properties of a Request. */

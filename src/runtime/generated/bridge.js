@@ -17,7 +17,7 @@ export const mesos_policy = $root.mesos_policy = (() => {
         protocol.Protocol = (function() {
             const valuesById = {}, values = Object.create(valuesById);
             values[valuesById[0] = "PROTOCOL_UNSPECIFIED"] = 0;
-            values[valuesById[2] = "PROTOCOL_VERSION"] = 2;
+            values[valuesById[3] = "PROTOCOL_VERSION"] = 3;
             return values;
         })();
 

@@ -120,6 +120,34 @@ void BadReferences() {
         "a rejected entry carries the shared list's resources, to give back");
 }
 
+// Protocol 3: an entry without framework_id or role is for the previous entry's.
+void CarriedOver() {
+  AllocatorMirror mirror;
+  protocol::Allocation allocation;
+  const mesos::Resources any = Allocated("cpus:1;mem:64", "*");
+  const mesos::Resources web = Allocated("cpus:2;mem:256", "web");
+  const uint32_t anyList = AddShared(allocation, any);
+  const uint32_t webList = AddShared(allocation, web);
+  AddEntry(allocation, "f1", "*", "a1")->set_shared_resources(anyList);
+  AddEntry(allocation, "", "", "a2")->set_shared_resources(anyList);
+  AddEntry(allocation, "f2", "web", "a3")->set_shared_resources(webList);
+  AddEntry(allocation, "", "", "a4")->set_shared_resources(webList);
+  AddEntry(allocation, "", "", "a5")->set_shared_resources(anyList);  // tagged '*', carried role 'web'
+  DecodedAllocation decoded = DecodeAllocation(allocation, mirror);
+  check(decoded.offerEntries == 4 && Offered(decoded, "f1", "*", "a2") != nullptr &&
+            Offered(decoded, "f2", "web", "a4") != nullptr && *Offered(decoded, "f2", "web", "a4") == web,
+        "an entry without framework and role is the previous entry's", Whys(decoded));
+  check(decoded.rejected.size() == 1 && decoded.rejected[0].entry.framework_id() == "f2" &&
+            decoded.rejected[0].entry.role() == "web" && decoded.rejected[0].why.find("not the offer's role 'web'") != std::string::npos,
+        "a rejected entry is given back with the framework and role it was carried over", Whys(decoded));
+
+  protocol::Allocation first;
+  AddEntry(first, "", "", "a1")->set_shared_resources(AddShared(first, any));
+  DecodedAllocation none = DecodeAllocation(first, mirror);
+  check(none.offerEntries == 0 && none.rejected.size() == 1 && none.rejected[0].why.find("none to carry over") != std::string::npos,
+        "a first entry without framework or role is rejected", Whys(none));
+}
+
 void ExcludedByConstraints() {
   AllocatorMirror mirror;
   mesos::SlaveInfo h1;
@@ -160,5 +188,6 @@ void AllocationChecks(CheckFunction function) {
   checkFunction = function;
   SharedAndInline();
   BadReferences();
+  CarriedOver();
   ExcludedByConstraints();
 }
