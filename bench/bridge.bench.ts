@@ -3,10 +3,12 @@
  * start, and one allocation cycle at 10k agents × 1k frameworks through the bridge against the pure
  * engine. The native parts run in build/native/bridge_latency, bridge_replay and allocation_cycle
  * (C++ host threads, libprotobuf, the embedded Node 18 runtime; allocation_cycle adds the Mesos
- * allocator adapter's own work on the reply). The engine alone is timed twice: in this process
- * (Node 20) and inside the embedded Node 18 runtime (runtime_call with
- * bench/native/fixtures/engine-cycle.ts), so the bridge is compared with the engine in the runtime
- * it actually runs in, and the two Node versions with each other.
+ * allocator adapter's own work on the reply). The engine alone is timed three times: in this
+ * process (Node 20), inside an embedded Node 18 runtime of its own (runtime_call with
+ * bench/native/fixtures/engine-cycle.ts), and — the goal's figure — in the bridge's own runtime
+ * right before each allocate through the bridge (paired-cycle.ts, bridge_replay --before-allocate):
+ * the machine's speed drifts between processes by more than the 10% sought, so only rounds run at
+ * the same moment in the same runtime are compared.
  *
  * Every path runs `warmup` cycles before the `rounds` it times: the first cycles after the setup
  * are slower while V8 compiles (longer for the runtime's path, which has the codec to compile too),
@@ -58,10 +60,10 @@ export interface WarmupCycles {
   readonly bridgeMs: number;
 }
 
-/** One process's run of a path: the timed rounds' medians. */
-export interface CycleRun {
-  readonly allocateMs: number;
-  readonly declinesMs: number;
+/** One round through the bridge and the engine's round beside it, in the same runtime. */
+export interface PairedRound {
+  readonly bridge: CycleTimes;
+  readonly engine: CycleTimes;
 }
 
 export interface BridgeFigures {
@@ -73,19 +75,22 @@ export interface BridgeFigures {
     readonly frameworks: number;
     /** The engine alone, in this process (Node 20). */
     readonly engineMs: number;
-    /** The engine alone inside the embedded runtime (Node 18), the same code: the median of the pairs' runs. */
+    /** The engine alone in a runtime of its own (Node 18, runtime_call), the same code. */
     readonly engineEmbeddedMs: number;
+    /** The engine alone beside the bridge's runtime state, in the same runtime: the median of the paired rounds. */
+    readonly enginePairedMs: number;
     /** serve() in this process, replaying the request stream (as bridge_replay does). */
     readonly inProcessMs: number;
-    /** bridge_replay: request serialized, runtime, Response parsed: the median of the pairs' runs. */
+    /** bridge_replay: request serialized, runtime, Response parsed: the median of the paired rounds. */
     readonly bridgeMs: number;
     /**
-     * bridge_replay and the engine in the embedded runtime run one after the other, `pairs` times:
-     * the machine's speed drifts between processes by more than the margin measured, so each
-     * bridge run is set against the engine run beside it.
+     * Each timed round through the bridge with the engine's round run right before it in the same
+     * runtime (paired-cycle.ts), over `runs` bridge_replay processes: the machine's speed drifts
+     * between processes by more than the margin measured, within a second it does not.
      */
-    readonly pairs: ReadonlyArray<{ readonly bridge: CycleRun; readonly engine: CycleRun }>;
-    /** The median over the pairs of the bridge's allocate over the engine's, in percent. */
+    readonly rounds: readonly PairedRound[];
+    readonly runs: number;
+    /** The median over the paired rounds of the bridge's allocate over the engine's, in percent. */
     readonly overheadPercent: number;
     /** allocation_cycle, when built (-DMESOS_ROOT). */
     readonly adapter: AdapterCycle | undefined;
@@ -203,15 +208,13 @@ function declineOffersEmbedded(bundle: string, agents: number, frameworks: numbe
   });
 }
 
-export async function runBridgeBench(options: { agents?: number; frameworks?: number; rounds?: number; warmup?: number; calls?: number; pairs?: number } = {}): Promise<BridgeFigures> {
+export async function runBridgeBench(options: { agents?: number; frameworks?: number; rounds?: number; warmup?: number; calls?: number; runs?: number } = {}): Promise<BridgeFigures> {
   const agents = options.agents ?? 10_000;
   const frameworks = options.frameworks ?? 1_000;
   const rounds = options.rounds ?? 5;
-  const pairCount = options.pairs ?? 3;
+  const runs = options.runs ?? 2;
   const warmup = options.warmup ?? 5;
   const cycles = warmup + rounds;
-  // Each path's cycles after the setup's: the warm-up ones, then the timed ones.
-  const split = (ms: readonly number[]): { warm: number; timed: number } => ({ warm: median(ms.slice(-cycles, -rounds)), timed: median(ms.slice(-rounds)) });
   const dir = mkdtempSync(join(tmpdir(), 'mesos-policy-bridge-bench-'));
   try {
     const bundle = join(dir, 'policy.js');
@@ -232,23 +235,33 @@ export async function runBridgeBench(options: { agents?: number; frameworks?: nu
     const batchRequests = [encodeRequest({ nowMs: 0, allocator: { initialize: { seed: 1 } } }), encodeRequest({ nowMs: 0, allocatorBatch: { calls: events } })];
     const batchMs = median([0, 1, 2].map(() => timings(bundle, batchRequests, dir).find((t) => t.call === 'allocator_batch')!.us / 1000));
 
-    // One allocation cycle at agents × frameworks: the setup's cycle, `warmup` cycles, then the timed ones.
+    // One allocation cycle at agents × frameworks: the setup's cycle, `warmup` cycles, then the timed
+    // ones; each paired with a round of the engine alone in the same runtime.
     const stream = declineOffersRequests(agents, frameworks, cycles);
-    const engineBundle = await engineCycleBundle(dir);
-    const pairs: Array<{ bridge: CycleRun; engine: CycleRun }> = [];
-    let bridgeWarm = 0;
-    let engineWarm = 0;
-    for (let i = 0; i < pairCount; i++) {
-      const t = timings(bundle, stream.requests, dir).map((x) => x.us / 1000);
-      const bridgeAllocate = split(stream.allocates.map((j) => t[j]!));
-      const engine = declineOffersEmbedded(engineBundle, agents, frameworks, cycles);
-      const engineAllocate = split(engine.map((c) => c.allocateMs));
-      pairs.push({
-        bridge: { allocateMs: bridgeAllocate.timed, declinesMs: median(stream.declines.map((j) => t[j]!).slice(-rounds)) },
-        engine: { allocateMs: engineAllocate.timed, declinesMs: median(engine.map((c) => c.declinesMs).slice(-rounds)) },
+    const pairedBundlePath = await pairedBundle(dir);
+    const pairedRounds: PairedRound[] = [];
+    let bridgeWarm: number[] = [];
+    let engineWarm: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      const lines = timings(pairedBundlePath, stream.requests, dir, `engine-cycle:${agents}:${frameworks}`);
+      const engine = lines.filter((l) => l.call.startsWith('engine-cycle')).map((l) => l.answer!);
+      const replies = lines.filter((l) => !l.call.startsWith('engine-cycle')).map((l) => l.us / 1000);
+      // The engine's first round is its setup cycle, paired with the stream's setup allocate.
+      const bridge: CycleTimes[] = stream.declines.map((d, i) => ({ declinesMs: replies[d]!, allocateMs: replies[stream.allocates[i + 1]!]! }));
+      const engineRounds = engine.slice(1).map((answer) => {
+        const [allocateMs, declinesMs] = answer.split(' ').map(Number);
+        return { allocateMs: allocateMs!, declinesMs: declinesMs! };
       });
-      if (i === 0) [bridgeWarm, engineWarm] = [bridgeAllocate.warm, engineAllocate.warm];
+      if (engineRounds.length !== bridge.length) throw new Error(`paired rounds: ${engineRounds.length} engine, ${bridge.length} bridge`);
+      bridge.forEach((b, i) => {
+        if (i >= cycles - rounds) pairedRounds.push({ bridge: b, engine: engineRounds[i]! });
+      });
+      if (run === 0) {
+        bridgeWarm = bridge.slice(0, warmup).map((b) => b.allocateMs);
+        engineWarm = engineRounds.slice(0, warmup).map((e) => e.allocateMs);
+      }
     }
+    const engineAlone = declineOffersEmbedded(await engineCycleBundle(dir), agents, frameworks, cycles).slice(-rounds).map((c) => c.allocateMs);
     const adapter = existsSync(build('allocation_cycle')) ? adapterCycle(bundle, stream.requests, dir, rounds) : undefined;
     const inProcessMs = median(replayInProcess(stream.requests, stream.allocates).slice(-rounds));
     const engineMs = median(declineOffersEngine(agents, frameworks, cycles).slice(-rounds).map((c) => c.allocateMs));
@@ -256,12 +269,13 @@ export async function runBridgeBench(options: { agents?: number; frameworks?: nu
       latency, batchMs, batchEvents,
       cycle: {
         agents, frameworks, engineMs, inProcessMs, adapter,
-        engineEmbeddedMs: median(pairs.map((p) => p.engine.allocateMs)),
-        bridgeMs: median(pairs.map((p) => p.bridge.allocateMs)),
-        pairs,
-        overheadPercent: median(pairs.map((p) => (p.bridge.allocateMs / p.engine.allocateMs - 1) * 100)),
+        engineEmbeddedMs: median(engineAlone),
+        enginePairedMs: median(pairedRounds.map((r) => r.engine.allocateMs)),
+        bridgeMs: median(pairedRounds.map((r) => r.bridge.allocateMs)),
+        rounds: pairedRounds, runs,
+        overheadPercent: median(pairedRounds.map((r) => (r.bridge.allocateMs / r.engine.allocateMs - 1) * 100)),
         offers: Math.round(stream.offers / cycles), replyBytes: stream.replyBytes,
-        warmup: { rounds: warmup, engineEmbeddedMs: engineWarm, bridgeMs: bridgeWarm },
+        warmup: { rounds: warmup, engineEmbeddedMs: median(engineWarm), bridgeMs: median(bridgeWarm) },
       },
     };
   } finally {
@@ -269,17 +283,29 @@ export async function runBridgeBench(options: { agents?: number; frameworks?: nu
   }
 }
 
-/** Replays requests through bridge_replay; per-request host-side microseconds. */
-function timings(bundle: string, requests: readonly Uint8Array[], dir: string): Array<{ call: string; us: number }> {
+/**
+ * Replays requests through bridge_replay: per request, host-side microseconds; with
+ * `beforeAllocate`, also that call's line before each allocate, with its answer.
+ */
+function timings(bundle: string, requests: readonly Uint8Array[], dir: string, beforeAllocate?: string): Array<{ call: string; us: number; answer?: string }> {
   const input = join(dir, 'requests.bin');
   const replies = join(dir, 'replies.bin');
   const times = join(dir, 'timings.txt');
   writeFileSync(input, delimited(requests));
-  run(build('bridge_replay'), [bundle, input, replies, '--timings', times]);
+  run(build('bridge_replay'), [bundle, input, replies, '--timings', times, ...(beforeAllocate === undefined ? [] : ['--before-allocate', beforeAllocate])]);
   return readFileSync(times, 'utf8').trim().split('\n').map((line) => {
-    const [call, us] = line.split(' ');
-    return { call: call!, us: Number(us) };
+    const space = line.indexOf(' ');
+    const call = line.slice(0, space);
+    const rest = line.slice(space + 1);
+    return call === beforeAllocate ? { call, us: 0, answer: rest } : { call, us: Number(rest) };
   });
+}
+
+/** paired-cycle.ts bundled: the bench's policy bundle with the engine alone beside it. */
+async function pairedBundle(dir: string): Promise<string> {
+  const bundle = join(dir, 'paired-cycle.js');
+  await esbuild({ entryPoints: [join(root, 'bench', 'native', 'fixtures', 'paired-cycle.ts')], bundle: true, format: 'cjs', platform: 'node', target: 'node18', outfile: bundle, minify: true, logLevel: 'silent' });
+  return bundle;
 }
 
 /** Replays requests through allocation_cycle; medians of the last `rounds` allocate calls. */
@@ -301,7 +327,8 @@ export function formatBridgeFigures(f: BridgeFigures): string {
   const l = f.latency;
   const c = f.cycle;
   const a = c.adapter;
-  const declines = (side: 'bridge' | 'engine'): number => median(c.pairs.map((p) => p[side].declinesMs));
+  const declines = (side: 'bridge' | 'engine'): number => median(c.rounds.map((r) => r[side].declinesMs));
+  const ratios = c.rounds.map((r) => (r.bridge.allocateMs / r.engine.allocateMs - 1) * 100).sort((x, y) => x - y);
   return [
     `  empty round trip (transport only), p50 / p99         ${l.empty_p50_us?.toFixed(1)} / ${l.empty_p99_us?.toFixed(1)} µs   (goal p99 ≤ 50 µs)`,
     `  hook call, ${l.hook_request_bytes} B TaskInfo (C++ ⇄ protobufjs ⇄ policy), p50 / p90 / p99 / p99.9   ${l.hook_p50_us?.toFixed(1)} / ${l.hook_p90_us?.toFixed(1)} / ${l.hook_p99_us?.toFixed(1)} / ${l.hook_p999_us?.toFixed(0)} µs   (goal p99 ≤ 150 µs)`,
@@ -311,8 +338,9 @@ export function formatBridgeFigures(f: BridgeFigures): string {
     `  batch of ${f.batchEvents.toLocaleString('en-US')} addAgent events                    ${f.batchMs.toFixed(1)} ms  (${Math.round(f.batchEvents / (f.batchMs / 1000)).toLocaleString('en-US')} events/s)`,
     `  allocation cycle ${c.agents}×${c.frameworks} (DeclineOffers, ~${c.offers} offers/cycle, reply ${(c.replyBytes / 1024).toFixed(0)} KB), medians of the rounds after the warm-up:`,
     `    engine in process (Node 20) ${c.engineMs.toFixed(0)} ms; serve() in process ${c.inProcessMs.toFixed(0)} ms (${percent(c.inProcessMs, c.engineMs)})`,
-    `    engine in the embedded runtime (Node 18) ${c.engineEmbeddedMs.toFixed(0)} ms (${percent(c.engineEmbeddedMs, c.engineMs)} against Node 20); through the bridge (bridge_replay: request serialized, runtime, reply parsed by libprotobuf) ${c.bridgeMs.toFixed(0)} ms`,
-    `    → the bridge adds ${signed(c.overheadPercent)} to the allocate (median of ${c.pairs.length} interleaved pairs of runs: ${c.pairs.map((p) => `${p.bridge.allocateMs.toFixed(0)}/${p.engine.allocateMs.toFixed(0)} ms ${percent(p.bridge.allocateMs, p.engine.allocateMs)}`).join(', ')}; goal ≤ 10%)`,
+    `    engine alone in an embedded runtime of its own (Node 18) ${c.engineEmbeddedMs.toFixed(0)} ms (${percent(c.engineEmbeddedMs, c.engineMs)} against Node 20)`,
+    `    through the bridge (bridge_replay: request serialized, runtime, reply parsed by libprotobuf) ${c.bridgeMs.toFixed(0)} ms, the engine alone in the same runtime right before each ${c.enginePairedMs.toFixed(0)} ms`,
+    `    → the bridge adds ${signed(c.overheadPercent)} to the allocate (median of ${c.rounds.length} paired rounds in ${c.runs} runs; quartiles ${signed(ratios[Math.floor(ratios.length / 4)] ?? 0)} / ${signed(ratios[Math.floor((3 * ratios.length) / 4)] ?? 0)}; goal ≤ 10%)`,
     `    the round's ~${c.offers} declines before it (untimed in Mesos's benchmark): engine ${declines('engine').toFixed(0)} ms, one batch through the bridge ${declines('bridge').toFixed(0)} ms`,
     ...(a === undefined
       ? ['    (no allocation_cycle: configure with -DMESOS_ROOT for the Mesos adapter\'s side)']
@@ -326,6 +354,6 @@ export function formatBridgeFigures(f: BridgeFigures): string {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const quick = process.env.BENCH_QUICK === '1';
-  const figures = await runBridgeBench(quick ? { agents: 1000, frameworks: 100, calls: 5000, pairs: 1 } : {});
+  const figures = await runBridgeBench(quick ? { agents: 1000, frameworks: 100, calls: 5000, runs: 1 } : {});
   console.log(formatBridgeFigures(figures));
 }

@@ -32,4 +32,4 @@ for (const layout of ['role-per-service', 'shared-role'] as const) {
 }
 
 console.log('\nNative bridge (C++ host threads ⇄ embedded Node 18 runtime; build/native)');
-console.log(formatBridgeFigures(await runBridgeBench(quick ? { agents: 1000, frameworks: 100, calls: 5000, pairs: 1 } : {})));
+console.log(formatBridgeFigures(await runBridgeBench(quick ? { agents: 1000, frameworks: 100, calls: 5000, runs: 1 } : {})));

@@ -5,9 +5,14 @@
 // decisions (test/native/replay.test.ts) or to time (bench/bridge.bench.ts).
 //
 // Usage: bridge_replay <bundle.js> <requests.bin> <replies.bin> [--timings <file>] [--heap-mb N]
+//                      [--before-allocate <method>]
 //   requests.bin  length-delimited mesos_policy.protocol.Request messages
 //   replies.bin   length-delimited mesos_policy.protocol.Response messages, one per request
 //   --timings     one line per request: "<call case> <microseconds>" (host thread, call to parsed reply)
+//   --before-allocate  calls the bundle's handle(<method>, "") right before each allocate request and
+//                 writes its answer to the timings as "<method> <answer>" (bench/bridge.bench.ts: the
+//                 engine alone, a round of its own cluster, in the same runtime, so that each cycle
+//                 through the bridge is paired with one of the engine's at the same moment)
 // Prints a summary line "replayed N requests: ..." and exits 0; on a broken reply prints why, exits 1;
 // on bad usage or input exits 2.
 #include <fcntl.h>
@@ -61,9 +66,12 @@ protocol::Response Send(bridge::PolicyRuntime& runtime, const protocol::Request&
 // role.
 void CheckAllocation(const protocol::Allocation& allocation, size_t index) {
   const std::string where = "request " + std::to_string(index) + ": ";
+  std::string framework, role;  // carried over from the entry before when left out (protocol 3)
   for (const auto& offer : allocation.offers()) {
-    if (offer.framework_id().empty() || offer.agent_id().empty() || offer.role().empty()) {
-      Fail(1, where + "an offer without framework, agent or role");
+    if (!offer.framework_id().empty()) framework = offer.framework_id();
+    if (!offer.role().empty()) role = offer.role();
+    if (framework.empty() || offer.agent_id().empty() || role.empty()) {
+      Fail(1, where + "an offer without framework, agent or role, and none to carry over");
     }
     const uint32_t shared = offer.shared_resources();
     if (shared > static_cast<uint32_t>(allocation.shared_resources_size())) {
@@ -73,8 +81,8 @@ void CheckAllocation(const protocol::Allocation& allocation, size_t index) {
     if (shared != 0 && offer.resources_size() > 0) Fail(1, where + "an offer names a shared list and lists resources");
     const auto& resources = shared == 0 ? offer.resources() : allocation.shared_resources(shared - 1).resources();
     for (const auto& resource : resources) {
-      if (resource.allocation_info().role() != offer.role()) {
-        Fail(1, where + "resource " + resource.name() + " offered to role " + offer.role() +
+      if (resource.allocation_info().role() != role) {
+        Fail(1, where + "resource " + resource.name() + " offered to role " + role +
                     " carries allocation role '" + resource.allocation_info().role() + "'");
       }
     }
@@ -97,14 +105,19 @@ void CheckReply(const protocol::Request& request, const protocol::Response& resp
 
 int main(int argc, char** argv) {
   GOOGLE_PROTOBUF_VERIFY_VERSION;
-  if (argc < 4) Fail(2, "usage: bridge_replay <bundle.js> <requests.bin> <replies.bin> [--timings <file>] [--heap-mb N]");
+  if (argc < 4) {
+    Fail(2, "usage: bridge_replay <bundle.js> <requests.bin> <replies.bin> [--timings <file>] [--heap-mb N] [--before-allocate <method>]");
+  }
   std::string timings_path;
+  std::string before_allocate;
   bridge::RuntimeOptions options;
   options.bundle = argv[1];
   for (int i = 4; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--timings") {
       timings_path = argv[i + 1];
+    } else if (flag == "--before-allocate") {
+      before_allocate = argv[i + 1];
     } else if (flag == "--heap-mb") {
       options.heap_mb = std::strtoul(argv[i + 1], nullptr, 10);
     } else {
@@ -147,6 +160,11 @@ int main(int argc, char** argv) {
     if (!google::protobuf::util::ParseDelimitedFromZeroCopyStream(&request, &input, &clean_eof)) {
       if (clean_eof) break;
       Fail(2, "request " + std::to_string(count) + " in " + argv[2] + " is not a length-delimited Request");
+    }
+    if (!before_allocate.empty() && request.has_allocator() && request.allocator().has_allocate()) {
+      bridge::Result paired = runtime.Call(before_allocate, "", kDeadline);
+      if (!paired.ok()) Fail(1, "call '" + before_allocate + "' failed: " + bridge::StatusName(paired.status) + ": " + paired.value);
+      if (!timings_path.empty()) timings.push_back(before_allocate + " " + paired.value);
     }
     const auto before = Clock::now();
     protocol::Response response = Send(runtime, request);
