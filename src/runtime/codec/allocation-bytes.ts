@@ -3,7 +3,8 @@
  * each resource's identity bytes from the cache (resource-bytes.ts). The same message as
  * `protocol.Allocation.encode(allocationToWire(cycles))` at a fraction of the cost, except that a
  * resource list several offers carry is sent once, in `shared_resources`, and those offers name it
- * (protocol 2); test/runtime/allocation-bytes.test.ts holds the two to the same expanded result.
+ * (protocol 2), and that an entry leaves out the framework and role of the entry before it
+ * (protocol 3); test/runtime/allocation-bytes.test.ts holds the two to the same expanded result.
  */
 import type { CycleResult } from '../../allocator/index.ts';
 import type { Resources } from '../../resources/index.ts';
@@ -194,16 +195,18 @@ export function encodeAllocation(cycles: readonly CycleResult[]): Uint8Array {
   let lastRole: string | undefined;
   for (let i = 0; i < entries; i++) {
     const list = entryLists[i]!;
-    // Written only when it changes (protocol 3): an entry without them is for the previous entry's.
-    const frameworkId = entryFrameworks[i] === lastFramework && entryRoles[i] === lastRole ? '' : (lastFramework = entryFrameworks[i]!);
-    const role = frameworkId === '' ? '' : (lastRole = entryRoles[i]!);
+    // Protocol 3: framework and role are written only when they change; readers carry them over.
+    const carried = entryFrameworks[i] === lastFramework && entryRoles[i] === lastRole;
+    lastFramework = entryFrameworks[i]!;
+    lastRole = entryRoles[i]!;
     const agentId = entryAgents[i]!;
     // The entry's length prefix: one byte when the entry surely stays under 128 bytes (ids and a
     // list index: most entries), so that endLen need not move it; three bytes per char covers UTF-8.
+    const idsLength = (carried ? 0 : lastFramework.length + lastRole.length) + agentId.length;
     const body = list.uses === 1 ? list.bytes.length : 6;
-    const reserved = 6 + 3 * (frameworkId.length + role.length + agentId.length) + body < 0x80 ? 1 : 2;
+    const reserved = 6 + 3 * idsLength + body < 0x80 ? 1 : 2;
     const entry = w.beginLen(OFFERS, reserved);
-    if (frameworkId !== '') w.stringField(FRAMEWORK_ID, frameworkId).stringField(ROLE, role);
+    if (!carried) w.stringField(FRAMEWORK_ID, lastFramework).stringField(ROLE, lastRole);
     w.stringField(AGENT_ID, agentId);
     if (list.uses === 1) w.raw(list.bytes);
     else {
