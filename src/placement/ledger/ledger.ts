@@ -34,6 +34,16 @@ export interface LedgerFilter {
 const key = (service: string, podInstance: string) => `${service}\u0000${podInstance}`;
 const entryKey = (agentId: string, resourceId: string) => `${agentId}\u0000${resourceId}`;
 
+/** A reservation's resources validated; a bad one is a LedgerError saying what was therefore not done. */
+function reservationResources(podInstance: string, resourceId: string, resources: Parameters<typeof Resources.of>[0], notDone: string): Resources {
+  try {
+    return Resources.of(resources);
+  } catch (e) {
+    if (e instanceof ResourceError) throw new LedgerError(`${podInstance} resource_id ${resourceId}: ${e.message}; ${notDone}`);
+    throw e;
+  }
+}
+
 export class ReservationLedger implements LedgerView {
   readonly #clock: () => number;
   /** By (agent, resource_id), in recording order. */
@@ -79,13 +89,7 @@ export class ReservationLedger implements LedgerView {
       for (const r of p.reservations) {
         claim(r.resourceId, 'resource_id');
         if (r.volume !== undefined) claim(r.volume.persistenceId, 'persistence id');
-        let resources: Resources;
-        try {
-          resources = Resources.of(r.resources);
-        } catch (e) {
-          if (e instanceof ResourceError) throw new LedgerError(`${p.podInstance} resource_id ${r.resourceId}: ${e.message}; nothing was applied`);
-          throw e;
-        }
+        const resources = reservationResources(p.podInstance, r.resourceId, r.resources, 'nothing was applied');
         added.push({
           service: plan.service,
           podInstance: p.podInstance,
@@ -129,13 +133,7 @@ export class ReservationLedger implements LedgerView {
       const k = entryKey(agentId, r.resourceId);
       if (this.#entries.has(k) || keys.has(k)) throw new LedgerError(`resource_id ${r.resourceId} on ${agentId} is already recorded; nothing was recorded`);
       keys.add(k);
-      let resources: Resources;
-      try {
-        resources = Resources.of(r.resources);
-      } catch (e) {
-        if (e instanceof ResourceError) throw new LedgerError(`${podInstance} resource_id ${r.resourceId}: ${e.message}; nothing was recorded`);
-        throw e;
-      }
+      const resources = reservationResources(podInstance, r.resourceId, r.resources, 'nothing was recorded');
       added.push({
         service, podInstance, podType, resourceId: r.resourceId, agentId, kind: r.kind, resources,
         ...(r.volume === undefined ? {} : { persistenceId: r.volume.persistenceId, containerPath: r.volume.containerPath }),
@@ -285,13 +283,7 @@ export class ReservationLedger implements LedgerView {
         throw new LedgerError(`resource_id ${r.resourceId} holds volume ${before.persistenceId}; it cannot become ${persistenceId ?? 'no volume'}; nothing was amended`);
       }
       if (persistenceId !== undefined && before?.persistenceId !== persistenceId) claim(persistenceId, 'persistence id');
-      let resources: Resources;
-      try {
-        resources = Resources.of(r.resources);
-      } catch (e) {
-        if (e instanceof ResourceError) throw new LedgerError(`${podInstance} resource_id ${r.resourceId}: ${e.message}; nothing was amended`);
-        throw e;
-      }
+      const resources = reservationResources(podInstance, r.resourceId, r.resources, 'nothing was amended');
       changed.push({
         service,
         podInstance,
