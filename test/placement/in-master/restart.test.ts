@@ -97,16 +97,26 @@ function crashDuringDeploy(cluster: ReturnType<typeof dbCluster>['cluster'], vic
   return crashed!;
 }
 
+/**
+ * The db framework made naive (it launches out of whatever of its reservations it is offered) and
+ * the master crashed during the first deploy, the call of `victim` having made its first operation:
+ * that call, its agent and the instance it was for.
+ */
+function crashedInstance(cluster: ReturnType<typeof dbCluster>['cluster'], victim: number) {
+  const fw = cluster.frameworks.get('db-fw')!;
+  fw.naive = true;
+  const crashed = crashDuringDeploy(cluster, victim, 1);
+  const agent = crashed.agentId;
+  const podInstance = [...cluster.reserved(agent, 'db').keys()][0]!;
+  return { fw, crashed, agent, podInstance };
+}
+
 const persistenceIdsOf = (call: OperatorCall) => call.operations.flatMap((o) => (o.type === 'CREATE' ? Resources.of(o.volumes).toArray().map((v) => v.disk!.persistence!.id) : []));
 const resourcesOf = (op: OfferOperation) => Resources.of(op.type === 'CREATE' || op.type === 'DESTROY' ? op.volumes : op.type === 'RESERVE' || op.type === 'UNRESERVE' ? op.resources : []).toArray();
 
 test('a restart between a RESERVE and its CREATE: the instance is found incomplete, its volume created (same persistence id, same labels), and only then launched', () => {
   const { cluster } = dbCluster();
-  const fw = cluster.frameworks.get('db-fw')!;
-  fw.naive = true; // launches out of whatever of its reservations it is offered
-  const crashed = crashDuringDeploy(cluster, 1, 1); // the 2nd node: RESERVE made, CREATE not
-  const agent = crashed.agentId;
-  const podInstance = [...cluster.reserved(agent, 'db').keys()][0]!;
+  const { fw, crashed, agent, podInstance } = crashedInstance(cluster, 1); // the 2nd node: RESERVE made, CREATE not
   assert.deepEqual(cluster.reserved(agent, 'db').get(podInstance)!.volumes, [], 'reserved without its volume');
   const fresh = dataServicePolicy(dbSpec(), { controller: TUNING });
   cluster.failover(fresh);
@@ -136,11 +146,7 @@ test('a restart between a RESERVE and its CREATE: the instance is found incomple
 
 test('a restart with a spec whose volume size changed: the volume-less reservation is reported, left alone (nothing destroyed) and never launched', () => {
   const { cluster } = dbCluster();
-  const fw = cluster.frameworks.get('db-fw')!;
-  fw.naive = true;
-  const crashed = crashDuringDeploy(cluster, 0, 1);
-  const agent = crashed.agentId;
-  const podInstance = [...cluster.reserved(agent, 'db').keys()][0]!;
+  const { fw, agent, podInstance } = crashedInstance(cluster, 0);
   const bigger = parseServiceSpec({
     name: 'db', role: 'data', principal: 'db',
     pods: [{ type: 'node', count: 3, resources: 'cpus:2;mem:2048', volumes: [{ containerPath: 'data', sizeMb: 20000 }], constraints: 'hostname=unique,rack=groupBy:3' }],
@@ -168,12 +174,8 @@ test('a restart between two RESERVEs (mem relabelled from the role’s own reser
   for (const id of cluster.engine.state.agents.keys()) {
     cluster.engine.applyAvailable(id, [{ type: 'RESERVE', resources: [{ name: 'mem', scalar: 4096, reservations: [{ type: 'DYNAMIC', role: 'data', principal: 'ops' }] }] }]);
   }
-  const fw = cluster.frameworks.get('db-fw')!;
-  fw.naive = true;
-  const crashed = crashDuringDeploy(cluster, 2, 1);
+  const { fw, crashed, agent, podInstance } = crashedInstance(cluster, 2);
   assert.equal(opTypes(crashed), 'RESERVE,RESERVE,CREATE');
-  const agent = crashed.agentId;
-  const podInstance = [...cluster.reserved(agent, 'db').keys()][0]!;
   assert.equal(cluster.reserved(agent, 'db').get(podInstance)!.resourceIds.length, 2, 'cpus and disk reserved, mem not');
   const fresh = dataServicePolicy(dbSpec(), { controller: TUNING });
   cluster.failover(fresh);
@@ -194,11 +196,7 @@ test('a restart between two RESERVEs (mem relabelled from the role’s own reser
 
 test('an incomplete instance whose CREATE is refused stays unlaunchable (its reservations never offered), is tried again, and launches once its volume exists', () => {
   const { cluster } = dbCluster();
-  const fw = cluster.frameworks.get('db-fw')!;
-  fw.naive = true;
-  const crashed = crashDuringDeploy(cluster, 1, 1);
-  const agent = crashed.agentId;
-  const podInstance = [...cluster.reserved(agent, 'db').keys()][0]!;
+  const { fw, crashed, podInstance } = crashedInstance(cluster, 1);
   const fresh = dataServicePolicy(dbSpec(), { controller: TUNING });
   cluster.failover(fresh);
   let refusals = 0;
