@@ -280,6 +280,7 @@ void BindingImpl::ServeAndPoll() {
     batch = queue_.Poll(std::min<Clock::time_point>(now + window, turn_ends));
   }
   if (resume_polling_ && wake_ != nullptr && !uv_is_closing(reinterpret_cast<uv_handle_t*>(&wake_->async))) {
+    queue_.ResumeSoon();
     uv_async_send(&wake_->async);
   }
 }

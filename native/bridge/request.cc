@@ -11,6 +11,7 @@ bool Request::Begin() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (state_ != State::kQueued) return false;
   state_ = State::kRunning;
+  begun_flag_.store(true, std::memory_order_release);
   return true;
 }
 

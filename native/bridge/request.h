@@ -55,6 +55,9 @@ class Request {
   // answer that comes meanwhile costs no wake-up. Await takes the answer either way. `*contended`
   // set: the spin ended early because the thread was descheduled (a busy machine); null: no such end.
   bool SpinUntilAnswered(Clock::time_point until, bool* contended);
+  // Whether the loop thread has begun running it: a caller still spinning then has its answer on
+  // the way, and a wake-up later costs more than spinning on (BlockingCall).
+  bool begun() const { return begun_flag_.load(std::memory_order_acquire); }
   // Blocking caller: waits until answered or `deadline`. On time-out the request is abandoned and
   // nullopt returned; `*left` says which state it was abandoned in (kRunning: JS may be stuck in it).
   std::optional<Result> Await(Clock::time_point deadline, State* left);
@@ -70,6 +73,7 @@ class Request {
   std::condition_variable answered_;
   State state_ = State::kQueued;
   std::atomic<bool> done_flag_{false};  // state_ == kDone, for a spinning caller (set under mutex_)
+  std::atomic<bool> begun_flag_{false};  // state_ has reached kRunning, for a spinning caller (set under mutex_)
   Callback done_;
   Result result_;
 };

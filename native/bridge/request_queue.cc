@@ -16,6 +16,7 @@ RequestQueue::Batch RequestQueue::TakeLocked() {
   Batch batch;
   batch.swap(queue_);
   queued_.store(false, std::memory_order_relaxed);
+  resume_pending_ = false;
   return batch;
 }
 
@@ -32,7 +33,7 @@ bool RequestQueue::Push(std::shared_ptr<Request> request) {
   queue_.push_back(std::move(request));
   queued_.store(true, std::memory_order_release);
   // The loop drains everything per wake-up (or poll), so one wake-up per non-empty period is enough.
-  if (was_empty && !polling_) {
+  if (was_empty && !polling_ && !resume_pending_) {
     counters_.wakeups++;
     wake_();
   }
@@ -67,11 +68,16 @@ RequestQueue::Batch RequestQueue::Poll(Clock::time_point until) {
   return batch;
 }
 
+void RequestQueue::ResumeSoon() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  resume_pending_ = true;
+}
+
 void RequestQueue::EndPolling() {
   std::lock_guard<std::mutex> lock(mutex_);
   polling_ = false;
-  // Pushed after the last poll looked: nobody woke the loop for these.
-  if (!queue_.empty() && wake_) {
+  // Pushed after the last poll looked: nobody woke the loop for these (unless it resumes soon).
+  if (!queue_.empty() && wake_ && !resume_pending_) {
     counters_.wakeups++;
     wake_();
   }

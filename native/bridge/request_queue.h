@@ -76,6 +76,10 @@ class RequestQueue {
   Batch BeginPolling();
   Batch Poll(Clock::time_point until);
   void EndPolling();
+  // Loop thread, before it wakes itself to come back to polling after one libuv iteration (a turn
+  // cut short while requests keep coming): requests pushed until it takes the queue again need no
+  // wake-up of their own. A caller that spun through its answer pushes its next call right then.
+  void ResumeSoon();
 
   // Wake-ups sent, requests taken by a poll (they needed none), and blocking calls whose answer
   // came while their caller spun (it was not woken).
@@ -100,6 +104,7 @@ class RequestQueue {
   std::atomic<bool> queued_{false};  // !queue_.empty(), for a polling loop (written under mutex_)
   std::atomic<int> spin_slots_free_;
   bool polling_ = false;
+  bool resume_pending_ = false;  // ResumeSoon's wake-up is on its way; cleared when the queue is taken
   std::function<void()> wake_;  // empty while closed
   Counters counters_;
   std::atomic<uint64_t> answered_while_spinning_{0};

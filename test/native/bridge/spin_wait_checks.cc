@@ -55,6 +55,15 @@ void QueueChecks() {
   Check(batch.size() == 1 && wakes == 2, "queue: EndPolling with nothing queued sends no wake-up");
   queue.Push(NewRequest());
   Check(wakes == 3 && queue.counters().wakeups == 3, "queue: after polling ended a push wakes the loop again");
+  batch = queue.BeginPolling();
+  queue.ResumeSoon();
+  queue.EndPolling();
+  queue.Push(NewRequest());
+  Check(wakes == 3, "queue: while the loop's own wake-up to resume polling is on its way, a push sends none");
+  batch = queue.TakeAll();
+  queue.Push(NewRequest());
+  Check(batch.size() == 1 && wakes == 4, "queue: once the loop has taken the queue again, a push wakes it as before");
+  queue.TakeAll();
   queue.NoteSpin(true);
   Check(queue.spin_now() == microseconds(50), "queue: spin_on_busy_machine: contention leaves spinning on");
   RequestQueue calm(microseconds(50));
@@ -84,7 +93,7 @@ void QueueChecks() {
   queue.BeginPolling();
   Check(!queue.Push(NewRequest()), "queue: a closed queue refuses requests while polling too");
   queue.EndPolling();
-  Check(wakes == 3, "queue: a closed queue never wakes");
+  Check(wakes == 4, "queue: a closed queue never wakes");
 }
 
 // The caller's spin: an answer during the spin, a deadline that passes during it, the spin slots.
@@ -116,6 +125,35 @@ void AwaitChecks() {
         Show(r) + " after " + std::to_string(took) + " ms");
   unanswered->Finish(Result::Ok("late"));
   Check(unanswered->abandoned(), "caller: a late answer to an abandoned request is dropped");
+
+  // A caller whose spin_wait runs out while the loop runs its request spins on (kSpinWhileRunning);
+  // one whose request is still queued sleeps. Margins of tens of ms: the checks run beside builds.
+  const auto served_after = [](RequestQueue& q, bool begin_at_once, milliseconds answer_at) {
+    return std::thread([&q, begin_at_once, answer_at] {
+      const auto start = Clock::now();
+      RequestQueue::Batch batch;
+      while ((batch = q.TakeAll()).empty()) std::this_thread::yield();
+      if (begin_at_once) batch[0]->Begin();
+      std::this_thread::sleep_until(start + answer_at);
+      if (!begin_at_once) batch[0]->Begin();
+      batch[0]->Finish(Result::Ok("late"));
+    });
+  };
+  static_assert(bridge::kSpinWhileRunning * 20 > 30, "the running request's answer must come within the longer spin");
+  RequestQueue running(milliseconds(20), true);
+  running.Open([] {});
+  std::thread server = served_after(running, true, milliseconds(30));
+  r = bridge::BlockingCall(running, NewRequest(), milliseconds(5000), nullptr, [] { return "closed"; });
+  server.join();
+  Check(r.ok() && running.counters().answered_while_spinning == 1,
+        "caller: a request the loop runs past the spin_wait is still answered while the caller spins", Show(r));
+  RequestQueue queued(milliseconds(20), true);
+  queued.Open([] {});
+  server = served_after(queued, false, milliseconds(30));
+  r = bridge::BlockingCall(queued, NewRequest(), milliseconds(5000), nullptr, [] { return "closed"; });
+  server.join();
+  Check(r.ok() && queued.counters().answered_while_spinning == 0,
+        "caller: a request still queued at the end of the spin_wait is waited for asleep", Show(r));
 
   int slots = 0;
   while (slots < 1000 && queue.TakeSpinSlot()) slots++;
