@@ -28,3 +28,10 @@ export function enumName<N extends string>(values: Readonly<Record<number, strin
   const name = values[value];
   return name !== undefined && allowed.has(name as N) ? (name as N) : undefined;
 }
+
+/**
+ * A view being built field by field, in its fields' order: optional fields are assigned only when
+ * present (absent, not undefined), without the object spreads `...(x === undefined ? {} : { x })`
+ * that V8 copies through a runtime call each (the hook path builds several views per call).
+ */
+export type Assembling<T> = { -readonly [K in keyof T]?: T[K] };

@@ -11,7 +11,7 @@ import { attributesFromWire } from './attributes.ts';
 import { domainFromWire } from './agent.ts';
 import { CodecError } from './errors.ts';
 import { frameworkCapabilitiesFromWire } from './framework.ts';
-import { list, opt } from './presence.ts';
+import { list, opt, type Assembling } from './presence.ts';
 import { resourcesFromWire } from './resources.ts';
 import { labelsFromWire } from './values.ts';
 
@@ -70,14 +70,13 @@ export function executorFromWire(e: wire.IExecutorInfo, field: string): Executor
   const frameworkId = opt(e, 'frameworkId')?.value ?? undefined;
   const name = opt(e, 'name');
   const command = opt(e, 'command');
-  return {
-    executorId: opt(e, 'executorId')?.value ?? '',
-    ...(frameworkId === undefined ? {} : { frameworkId }),
-    ...(name === undefined ? {} : { name }),
-    ...(command === undefined ? {} : { command: commandFromWire(command) }),
-    resources: resourcesFromWire(e.resources, `${field}.resources`),
-    labels: labelsFromWire(opt(e, 'labels')),
-  };
+  const view: Assembling<ExecutorView> = { executorId: opt(e, 'executorId')?.value ?? '' };
+  if (frameworkId !== undefined) view.frameworkId = frameworkId;
+  if (name !== undefined) view.name = name;
+  if (command !== undefined) view.command = commandFromWire(command);
+  view.resources = resourcesFromWire(e.resources, `${field}.resources`);
+  view.labels = labelsFromWire(opt(e, 'labels'));
+  return view as ExecutorView;
 }
 
 export function taskFromWire(t: wire.ITaskInfo | null | undefined, field: string): TaskView {
@@ -85,15 +84,13 @@ export function taskFromWire(t: wire.ITaskInfo | null | undefined, field: string
   const agentId = opt(t, 'agentId')?.value ?? undefined;
   const executor = opt(t, 'executor');
   const command = opt(t, 'command');
-  return {
-    name: t.name ?? '',
-    taskId: opt(t, 'taskId')?.value ?? '',
-    ...(agentId === undefined ? {} : { agentId }),
-    resources: resourcesFromWire(t.resources, `${field}.resources`),
-    ...(executor === undefined ? {} : { executor: executorFromWire(executor, `${field}.executor`) }),
-    ...(command === undefined ? {} : { command: commandFromWire(command) }),
-    labels: labelsFromWire(opt(t, 'labels')),
-  };
+  const view: Assembling<TaskView> = { name: t.name ?? '', taskId: opt(t, 'taskId')?.value ?? '' };
+  if (agentId !== undefined) view.agentId = agentId;
+  view.resources = resourcesFromWire(t.resources, `${field}.resources`);
+  if (executor !== undefined) view.executor = executorFromWire(executor, `${field}.executor`);
+  if (command !== undefined) view.command = commandFromWire(command);
+  view.labels = labelsFromWire(opt(t, 'labels'));
+  return view as TaskView;
 }
 
 export function frameworkViewFromWire(f: wire.IFrameworkInfo | null | undefined): FrameworkInfoView {
@@ -104,16 +101,16 @@ export function frameworkViewFromWire(f: wire.IFrameworkInfo | null | undefined)
   const id = opt(f, 'id')?.value ?? undefined;
   const principal = opt(f, 'principal');
   const hostname = opt(f, 'hostname');
-  return {
-    ...(id === undefined ? {} : { id }),
-    name: f.name ?? '',
-    user: f.user ?? '',
-    roles,
-    ...(principal === undefined ? {} : { principal }),
-    ...(hostname === undefined ? {} : { hostname }),
-    capabilities,
-    labels: labelsFromWire(opt(f, 'labels')),
-  };
+  const view: Assembling<FrameworkInfoView> = {};
+  if (id !== undefined) view.id = id;
+  view.name = f.name ?? '';
+  view.user = f.user ?? '';
+  view.roles = roles;
+  if (principal !== undefined) view.principal = principal;
+  if (hostname !== undefined) view.hostname = hostname;
+  view.capabilities = capabilities;
+  view.labels = labelsFromWire(opt(f, 'labels'));
+  return view as FrameworkInfoView;
 }
 
 export function agentViewFromWire(a: wire.IAgentInfo | null | undefined, field: string): AgentInfoView {
@@ -121,14 +118,14 @@ export function agentViewFromWire(a: wire.IAgentInfo | null | undefined, field: 
   const id = opt(a, 'id')?.value ?? undefined;
   const port = opt(a, 'port');
   const domain = domainFromWire(opt(a, 'domain'));
-  return {
-    ...(id === undefined ? {} : { id }),
-    hostname: a.hostname ?? '',
-    ...(port === undefined ? {} : { port }),
-    resources: resourcesFromWire(a.resources, `${field}.resources`),
-    attributes: attributesFromWire(a.attributes, `${field}.attributes`),
-    ...(domain === undefined ? {} : { domain }),
-  };
+  const view: Assembling<AgentInfoView> = {};
+  if (id !== undefined) view.id = id;
+  view.hostname = a.hostname ?? '';
+  if (port !== undefined) view.port = port;
+  view.resources = resourcesFromWire(a.resources, `${field}.resources`);
+  view.attributes = attributesFromWire(a.attributes, `${field}.attributes`);
+  if (domain !== undefined) view.domain = domain;
+  return view as AgentInfoView;
 }
 
 export function containerIdFromWire(c: wire.IContainerID | null | undefined, field: string): ContainerIdView {
