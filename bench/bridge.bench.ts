@@ -6,7 +6,8 @@
  * allocator adapter's own work on the reply). The engine alone is timed three times: in this
  * process (Node 20), inside an embedded Node 18 runtime of its own (runtime_call with
  * bench/native/fixtures/engine-cycle.ts), and — the goal's figure — in the bridge's own runtime
- * right before each allocate through the bridge (paired-cycle.ts, bridge_replay --before-allocate):
+ * right before or after each allocate through the bridge, alternately (paired-cycle.ts,
+ * bridge_replay --before-allocate --paired-order alternate):
  * the machine's speed drifts between processes by more than the 10% sought, so only rounds run at
  * the same moment in the same runtime are compared.
  *
@@ -211,8 +212,8 @@ function declineOffersEmbedded(bundle: string, agents: number, frameworks: numbe
 export async function runBridgeBench(options: { agents?: number; frameworks?: number; rounds?: number; warmup?: number; calls?: number; runs?: number } = {}): Promise<BridgeFigures> {
   const agents = options.agents ?? 10_000;
   const frameworks = options.frameworks ?? 1_000;
-  const rounds = options.rounds ?? 5;
-  const runs = options.runs ?? 2;
+  const rounds = options.rounds ?? 8;
+  const runs = options.runs ?? 3;
   const warmup = options.warmup ?? 5;
   const cycles = warmup + rounds;
   const dir = mkdtempSync(join(tmpdir(), 'mesos-policy-bridge-bench-'));
@@ -292,7 +293,10 @@ function timings(bundle: string, requests: readonly Uint8Array[], dir: string, b
   const replies = join(dir, 'replies.bin');
   const times = join(dir, 'timings.txt');
   writeFileSync(input, delimited(requests));
-  run(build('bridge_replay'), [bundle, input, replies, '--timings', times, ...(beforeAllocate === undefined ? [] : ['--before-allocate', beforeAllocate])]);
+  // The engine's round goes before every other allocate and after the rest: neither side always
+  // follows the other (whose garbage, caches and GC state it would inherit).
+  const paired = beforeAllocate === undefined ? [] : ['--before-allocate', beforeAllocate, '--paired-order', 'alternate'];
+  run(build('bridge_replay'), [bundle, input, replies, '--timings', times, ...paired]);
   return readFileSync(times, 'utf8').trim().split('\n').map((line) => {
     const space = line.indexOf(' ');
     const call = line.slice(0, space);

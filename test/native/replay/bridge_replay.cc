@@ -5,7 +5,7 @@
 // decisions (test/native/replay.test.ts) or to time (bench/bridge.bench.ts).
 //
 // Usage: bridge_replay <bundle.js> <requests.bin> <replies.bin> [--timings <file>] [--heap-mb N]
-//                      [--before-allocate <method>]
+//                      [--before-allocate <method>] [--node-arg <flag>]...
 //   requests.bin  length-delimited mesos_policy.protocol.Request messages
 //   replies.bin   length-delimited mesos_policy.protocol.Response messages, one per request
 //   --timings     one line per request: "<call case> <microseconds>" (host thread, call to parsed reply)
@@ -13,6 +13,7 @@
 //                 writes its answer to the timings as "<method> <answer>" (bench/bridge.bench.ts: the
 //                 engine alone, a round of its own cluster, in the same runtime, so that each cycle
 //                 through the bridge is paired with one of the engine's at the same moment)
+//   --node-arg    a V8/Node flag for the runtime (RuntimeOptions::node_args), e.g. --trace-gc; repeatable
 // Prints a summary line "replayed N requests: ..." and exits 0; on a broken reply prints why, exits 1;
 // on bad usage or input exits 2.
 #include <fcntl.h>
@@ -106,10 +107,11 @@ void CheckReply(const protocol::Request& request, const protocol::Response& resp
 int main(int argc, char** argv) {
   GOOGLE_PROTOBUF_VERIFY_VERSION;
   if (argc < 4) {
-    Fail(2, "usage: bridge_replay <bundle.js> <requests.bin> <replies.bin> [--timings <file>] [--heap-mb N] [--before-allocate <method>]");
+    Fail(2, "usage: bridge_replay <bundle.js> <requests.bin> <replies.bin> [--timings <file>] [--heap-mb N] [--before-allocate <method>] [--node-arg <flag>]...");
   }
   std::string timings_path;
   std::string before_allocate;
+  bool paired_order_alternate = false;
   bridge::RuntimeOptions options;
   options.bundle = argv[1];
   for (int i = 4; i + 1 < argc; i += 2) {
@@ -120,6 +122,12 @@ int main(int argc, char** argv) {
       before_allocate = argv[i + 1];
     } else if (flag == "--heap-mb") {
       options.heap_mb = std::strtoul(argv[i + 1], nullptr, 10);
+    } else if (flag == "--paired-order") {
+      const std::string order = argv[i + 1];
+      if (order != "before" && order != "alternate") Fail(2, "--paired-order takes before or alternate, not " + order);
+      paired_order_alternate = order == "alternate";
+    } else if (flag == "--node-arg") {
+      options.node_args.emplace_back(argv[i + 1]);
     } else {
       Fail(2, "unknown flag " + flag);
     }
@@ -152,7 +160,7 @@ int main(int argc, char** argv) {
   }
 
   std::vector<std::string> timings;
-  size_t count = 0, offers = 0, errors = 0;
+  size_t count = 0, offers = 0, errors = 0, allocates = 0;
   double total_us = 0;
   while (true) {
     protocol::Request request;
@@ -161,11 +169,16 @@ int main(int argc, char** argv) {
       if (clean_eof) break;
       Fail(2, "request " + std::to_string(count) + " in " + argv[2] + " is not a length-delimited Request");
     }
-    if (!before_allocate.empty() && request.has_allocator() && request.allocator().has_allocate()) {
+    const bool allocate = request.has_allocator() && request.allocator().has_allocate();
+    // The paired call goes right before the allocate, or with --paired-order alternate right after
+    // every other one: each side then follows the other as often as not.
+    const bool paired_after = paired_order_alternate && allocates % 2 == 1;
+    auto call_paired = [&] {
       bridge::Result paired = runtime.Call(before_allocate, "", kDeadline);
       if (!paired.ok()) Fail(1, "call '" + before_allocate + "' failed: " + bridge::StatusName(paired.status) + ": " + paired.value);
       if (!timings_path.empty()) timings.push_back(before_allocate + " " + paired.value);
-    }
+    };
+    if (!before_allocate.empty() && allocate && !paired_after) call_paired();
     const auto before = Clock::now();
     protocol::Response response = Send(runtime, request);
     const double us = std::chrono::duration<double, std::micro>(Clock::now() - before).count();
@@ -176,6 +189,8 @@ int main(int argc, char** argv) {
       offers += response.allocator().allocation().offers_size();
     }
     if (!timings_path.empty()) timings.push_back(CallName(request) + " " + std::to_string(us));
+    if (!before_allocate.empty() && allocate && paired_after) call_paired();
+    if (allocate) allocates++;
     if (!google::protobuf::util::SerializeDelimitedToOstream(response, &out)) Fail(2, "writing a reply failed");
     count++;
   }
