@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import type { CycleResult } from '../../src/allocator/index.ts';
 import { parseResources, type Resources } from '../../src/resources/index.ts';
 import { allocationToWire, encodeAllocation, expandOffers, resourceItemsFromWire, resourcesFromWire, resourcesToWire } from '../../src/runtime/codec/index.ts';
-import { CAPACITY, Generations, installResourceDecodeCache, resourceDecodeCache } from '../../src/runtime/codec/resource-cache.ts';
+import { CAPACITY, Generations, installResourceDecodeCache, resourceDecodeCache, sampleHash } from '../../src/runtime/codec/resource-cache.ts';
 import { KEPT_CYCLES, OfferMemo } from '../../src/runtime/offer-memo.ts';
 import { protocol, type wire } from '../../src/runtime/protocol.ts';
 import { encodeResponse } from '../../src/runtime/response-bytes.ts';
@@ -149,4 +149,58 @@ test('encodeAllocation twice (cached offers) and the in-place Response give what
     // The allocation's own bytes are untouched by the Response written around them.
     assert.deepEqual(expanded(protocol.Allocation.decode(bytes)), expected);
   }
+});
+
+/** An Environment nested in a CommandInfo, decoded as the hook path decodes it (through the cache). */
+function environmentThroughBytes(env: wire.IEnvironment): { message: wire.IEnvironment; bytes: Uint8Array } {
+  const bytes = protocol.Environment.encode(env).finish();
+  const command = protocol.CommandInfo.decode(protocol.CommandInfo.encode({ value: 'x', environment: env }).finish());
+  return { message: command.environment!, bytes };
+}
+
+const kafkaEnvironment = (setting: string): wire.IEnvironment => ({
+  variables: Array.from({ length: 24 }, (_, i) => ({ name: `KAFKA_OVERRIDE_SETTING_${i}`, type: protocol.Environment.Variable.Type.VALUE, value: i === 11 ? setting : `value-of-the-broker-setting-number-${i}` })),
+});
+
+test('long messages (environments): byte-identical ones decode to the same frozen message, others afresh', () => {
+  const first = environmentThroughBytes(kafkaEnvironment('a'));
+  const second = environmentThroughBytes(kafkaEnvironment('a'));
+  assert.ok(first.message === second.message && Object.isFrozen(first.message), 'identical bytes: the message decoded before');
+  const other = environmentThroughBytes(kafkaEnvironment('b'));
+  assert.notEqual(other.message, first.message);
+  assert.equal(other.message.variables![11]!.value, 'b');
+});
+
+test('long messages: one whose sampled bytes match a cached one but whose other bytes differ is not taken for it', () => {
+  const base = kafkaEnvironment('value-of-the-broker-setting-number-11');
+  const baseBytes = protocol.Environment.encode(base).finish();
+  const key = sampleHash(baseBytes, 0, baseBytes.length);
+  // The same length, one character changed where the sample does not look.
+  let twin: wire.IEnvironment | undefined;
+  for (let at = 0; at < 36 && twin === undefined; at++) {
+    const value = 'value-of-the-broker-setting-number-11';
+    const candidate = kafkaEnvironment(value.slice(0, at) + (value[at] === 'z' ? 'y' : 'z') + value.slice(at + 1));
+    const bytes = protocol.Environment.encode(candidate).finish();
+    if (bytes.length === baseBytes.length && sampleHash(bytes, 0, bytes.length) === key) twin = candidate;
+  }
+  assert.ok(twin !== undefined, 'a same-sample twin exists (the sample skips most bytes)');
+  for (let round = 0; round < 2; round++) {
+    for (const env of [base, twin]) {
+      const decoded = environmentThroughBytes(env).message;
+      assert.equal(decoded.variables![11]!.value, env.variables![11]!.value, `round ${round}: decoded as sent`);
+    }
+  }
+});
+
+test('property: random environments decode through the cache as protobufjs decodes them', () => {
+  const variable = fc.record({ name: fc.string({ maxLength: 40 }), value: fc.string({ maxLength: 80 }), type: fc.constantFrom(1, 2) });
+  fc.assert(
+    fc.property(fc.array(variable, { minLength: 1, maxLength: 30 }), (variables) => {
+      const env: wire.IEnvironment = { variables: variables.map((v) => (v.type === 2 ? { name: v.name, type: v.type } : { name: v.name, type: v.type, value: v.value })) };
+      const { message, bytes } = environmentThroughBytes(env);
+      assert.deepEqual(message, protocol.Environment.decode(bytes));
+      assert.deepEqual(environmentThroughBytes(env).message, protocol.Environment.decode(bytes));
+    }),
+    { numRuns: 200 },
+  );
 });

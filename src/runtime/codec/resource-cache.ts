@@ -10,8 +10,9 @@
  *   same bytes also give the same `Item` and its shared identity (`ItemMeta`): the engine then
  *   compares identities by reference, and encoding finds their bytes cached.
  *
- * Task and executor environments go through a byte map too. All are bounded: a byte map keeps two generations of `CAPACITY` entries (the older dropped
- * as a whole when the newer fills), the items are held weakly by their messages.
+ * Task and executor environments (1–2 KB) go through a map keyed by a sample of their bytes,
+ * every hit confirmed byte for byte. All are bounded: a map keeps two generations of entries (the
+ * older dropped as a whole when the newer fills), the items are held weakly by their messages.
  */
 import protobuf from 'protobufjs/minimal.js';
 import type { Item } from '../../resources/item.ts';
@@ -71,6 +72,17 @@ interface ByteCache {
   readonly maxBytes: number;
 }
 
+/**
+ * A cache of long messages (an environment: 1–2 KB), whose bytes as a string key would cost more
+ * to make, hash and compare than a sample: keyed by their length and a hash of a few dozen of
+ * their bytes, each hit confirmed by comparing all bytes (natively, where Buffer's compare is).
+ * Building and hashing a 1.4 KB key string was a quarter of a label decorator's JavaScript.
+ */
+interface SampledCache {
+  readonly entries: Generations<number, { readonly bytes: Uint8Array; readonly message: object }>;
+  readonly maxBytes: number;
+}
+
 // A string of the bytes (one char per byte) is the cheapest hashable key V8 offers for them.
 const latin1Slice = (globalThis as { Buffer?: { prototype: { latin1Slice?: (start: number, end: number) => string } } }).Buffer?.prototype.latin1Slice;
 
@@ -92,6 +104,28 @@ function deepFreeze<T>(value: T): T {
 interface Reader {
   buf: Uint8Array;
   pos: number;
+}
+
+const SAMPLES = 32;
+
+/** FNV-1a over the length, ~SAMPLES bytes spread over the message and its last 8 bytes (exported for tests). */
+export function sampleHash(buf: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  let h = Math.imul(0x811c9dc5 ^ length, 0x01000193);
+  const step = Math.max(1, Math.floor(length / SAMPLES));
+  for (let i = start; i < end; i += step) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  for (let i = Math.max(start, end - 8); i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+const nativeCompare = (globalThis as { Buffer?: { prototype: { compare?: (target: Uint8Array, targetStart: number, targetEnd: number, sourceStart: number, sourceEnd: number) => number } } }).Buffer?.prototype.compare;
+
+/** Whether buf[start, end) holds exactly `bytes`. */
+function sameBytesAt(buf: Uint8Array, start: number, end: number, bytes: Uint8Array): boolean {
+  if (end - start !== bytes.length) return false;
+  if (nativeCompare !== undefined) return nativeCompare.call(buf, bytes, 0, bytes.length, start, end) === 0;
+  for (let i = 0; i < bytes.length; i++) if (buf[start + i] !== bytes[i]) return false;
+  return true;
 }
 
 /**
@@ -117,12 +151,33 @@ function cacheDecode<M extends object>(type: MessageType<M>, cache: ByteCache): 
   };
 }
 
+/** As cacheDecode, for long messages: a sampled key, every hit confirmed byte for byte. */
+function cacheDecodeSampled<M extends object>(type: MessageType<M>, cache: SampledCache): void {
+  const decodeUncached = type.decode.bind(type);
+  type.decode = (reader: unknown, length?: number, error?: number, depth?: number): M => {
+    if (length === undefined || length > cache.maxBytes || !(reader instanceof protobuf.Reader)) return decodeUncached(reader, length, error, depth);
+    const r = reader as unknown as Reader;
+    const start = r.pos;
+    const end = start + length;
+    const key = sampleHash(r.buf, start, end);
+    const hit = cache.entries.get(key);
+    if (hit !== undefined && sameBytesAt(r.buf, start, end, hit.bytes)) {
+      r.pos = end;
+      return hit.message as M;
+    }
+    const message = deepFreeze(decodeUncached(reader, length, error, depth));
+    // A sample alike but other bytes: the newer message takes the key.
+    cache.entries.set(key, { bytes: r.buf.slice(start, end), message });
+    return message;
+  };
+}
+
 const resources: ByteCache = { messages: new Generations(CAPACITY), maxBytes: MAX_KEY_BYTES };
 /**
  * Task and executor environments: tens of strings, alike for every instance of an app, so the hook
  * calls that carry them (label decorators, executor environment) decode each one once.
  */
-const environments: ByteCache = { messages: new Generations(1 << 10), maxBytes: 1 << 14 };
+const environments: SampledCache = { entries: new Generations(1 << 10), maxBytes: 1 << 14 };
 const items = new WeakMap<object, Item>();
 
 let installed = false;
@@ -132,7 +187,7 @@ export function installResourceDecodeCache(): void {
   if (installed) return;
   installed = true;
   cacheDecode(protocol.Resource as unknown as MessageType<wire.Resource>, resources);
-  cacheDecode(protocol.Environment as unknown as MessageType<wire.Environment>, environments);
+  cacheDecodeSampled(protocol.Environment as unknown as MessageType<wire.Environment>, environments);
 }
 
 /** The item validated from this (cached, frozen) message before, if any. */
