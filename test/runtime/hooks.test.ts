@@ -184,3 +184,24 @@ test('isolator failures: POLICY_FAILED, counted per method', async () => {
   assert.equal(counters.get('isolator/errors/usage'), 1);
   assert.equal((await isolator(bundle, { isolator: undefined } as wire.IIsolatorCall)).error?.code, Code.UNSUPPORTED);
 });
+
+test("a task's command environment: VALUE variables only, the same frozen record for the same environment, a policy cannot change it", async () => {
+  const seen: unknown[] = [];
+  const bundle = serve(definePolicy({
+    name: 'env-reader',
+    hooks: {
+      masterLaunchTaskLabelDecorator: (task) => {
+        const environment = task.command?.environment;
+        seen.push(environment);
+        assert.throws(() => { (environment as Record<string, string>).A = 'changed'; }, TypeError, 'a policy cannot change what the next call sees');
+        return [...task.labels, { key: 'a', value: environment?.A ?? 'none' }];
+      },
+    },
+  }));
+  const call = { masterLaunchTaskLabelDecorator: { task: { ...TASK, command: EXECUTOR.command }, frameworkInfo: FRAMEWORK, agentInfo: AGENT } };
+  for (let i = 0; i < 2; i++) assert.deepEqual((await hook(bundle, call)).hook!.labels!.labels.map((l) => [l.key, l.value]), [['app', 'kafka'], ['a', '1']]);
+  assert.deepEqual(seen[0], { A: '1' });
+  assert.equal(seen[0], seen[1], 'built once for the same environment');
+  const other = { masterLaunchTaskLabelDecorator: { ...call.masterLaunchTaskLabelDecorator, task: { ...TASK, command: { value: 'run', environment: { variables: [{ name: 'A', type: 1, value: '2' }] } } } } };
+  assert.equal((await hook(bundle, other)).hook!.labels!.labels[1]!.value, '2');
+});

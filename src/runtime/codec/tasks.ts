@@ -33,35 +33,32 @@ export function environmentToWire(env: EnvironmentVariables): wire.IEnvironment 
 }
 
 /**
- * The command's view. Its environment (tens of variables, which building an object of costs more
- * than the rest of a label decorator's call) is built when first read: it cannot fail, so building
- * it late changes nothing but the cost for the many hooks that never look at it.
+ * Environment records built from cached (frozen, shared) Environment messages: one per distinct
+ * environment, frozen, as the message it comes from. An app's instances launch with the same
+ * environment (tens of variables), so a label decorator's call finds it built.
+ */
+const builtEnvironments = new WeakMap<wire.IEnvironment, EnvironmentVariables>();
+
+function environmentOf(environment: wire.IEnvironment): EnvironmentVariables {
+  if (!Object.isFrozen(environment)) return environmentFromWire(environment);
+  let built = builtEnvironments.get(environment);
+  if (built === undefined) builtEnvironments.set(environment, (built = Object.freeze(environmentFromWire(environment))));
+  return built;
+}
+
+/**
+ * The command's view. Its environment comes built from the decode cache's message (environmentOf)
+ * rather than built on first read through an accessor: defining one per call cost more than the
+ * rest of a label decorator's conversion.
  */
 function commandFromWire(c: wire.ICommandInfo): CommandView {
-  const view: { value?: string; user?: string; arguments: readonly string[]; environment: EnvironmentVariables } = { arguments: list(c.arguments), environment: NO_VARIABLES };
+  const environment = opt(c, 'environment');
+  const view: Assembling<CommandView> = { arguments: list(c.arguments), environment: environment === undefined ? NO_VARIABLES : environmentOf(environment) };
   const value = opt(c, 'value');
   if (value !== undefined) view.value = value;
   const user = opt(c, 'user');
   if (user !== undefined) view.user = user;
-  const environment = opt(c, 'environment');
-  if (environment !== undefined && list(environment.variables).length > 0) {
-    Object.defineProperty(view, 'environment', {
-      enumerable: true,
-      configurable: true,
-      get(this: typeof view): EnvironmentVariables {
-        const built = environmentFromWire(environment);
-        // From now on a plain data property, as if it had been built up front.
-        Object.defineProperty(this, 'environment', { value: built, enumerable: true, writable: true, configurable: true });
-        return built;
-      },
-      set(this: typeof view, replaced: EnvironmentVariables): void {
-        Object.defineProperty(this, 'environment', { value: replaced, enumerable: true, writable: true, configurable: true });
-      },
-    });
-  } else {
-    view.environment = {};
-  }
-  return view;
+  return view as CommandView;
 }
 
 const NO_VARIABLES: EnvironmentVariables = Object.freeze({});
