@@ -343,7 +343,7 @@ export function formatBridgeFigures(f: BridgeFigures): string {
     `  allocation cycle ${c.agents}×${c.frameworks} (DeclineOffers, ~${c.offers} offers/cycle, reply ${(c.replyBytes / 1024).toFixed(0)} KB), medians of the rounds after the warm-up:`,
     `    engine in process (Node 20) ${c.engineMs.toFixed(0)} ms; serve() in process ${c.inProcessMs.toFixed(0)} ms (${percent(c.inProcessMs, c.engineMs)})`,
     `    engine alone in an embedded runtime of its own (Node 18) ${c.engineEmbeddedMs.toFixed(0)} ms (${percent(c.engineEmbeddedMs, c.engineMs)} against Node 20)`,
-    `    through the bridge (bridge_replay: request serialized, runtime, reply parsed by libprotobuf) ${c.bridgeMs.toFixed(0)} ms, the engine alone in the same runtime right before each ${c.enginePairedMs.toFixed(0)} ms`,
+    `    through the bridge (bridge_replay: request serialized, runtime, reply parsed by libprotobuf) ${c.bridgeMs.toFixed(0)} ms, the engine alone in the same runtime just before or after each (alternately) ${c.enginePairedMs.toFixed(0)} ms`,
     `    → the bridge adds ${signed(c.overheadPercent)} to the allocate (median of ${c.rounds.length} paired rounds in ${c.runs} runs; quartiles ${signed(ratios[Math.floor(ratios.length / 4)] ?? 0)} / ${signed(ratios[Math.floor((3 * ratios.length) / 4)] ?? 0)}; goal ≤ 10%)`,
     `    the round's ~${c.offers} declines before it (untimed in Mesos's benchmark): engine ${declines('engine').toFixed(0)} ms, one batch through the bridge ${declines('bridge').toFixed(0)} ms`,
     ...(a === undefined
