@@ -66,21 +66,12 @@ interface MessageType<M> {
   decode(reader: unknown, length?: number, error?: number, depth?: number): M;
 }
 
-interface ByteCache {
-  readonly messages: Generations<string, object>;
-  /** Larger messages are decoded every time: their key would cost more than it saves. */
+/** Where a nested message's decode looks first: a message decoded before from the same bytes. */
+interface DecodeCache {
+  /** Larger messages are decoded every time: their lookup would cost more than it saves. */
   readonly maxBytes: number;
-}
-
-/**
- * A cache of long messages (an environment: 1–2 KB), whose bytes as a string key would cost more
- * to make, hash and compare than a sample: keyed by their length and a hash of a few dozen of
- * their bytes, each hit confirmed by comparing all bytes (natively, where Buffer's compare is).
- * Building and hashing a 1.4 KB key string was a quarter of a label decorator's JavaScript.
- */
-interface SampledCache {
-  readonly entries: Generations<number, { readonly bytes: Uint8Array; readonly message: object }>;
-  readonly maxBytes: number;
+  find(buf: Uint8Array, start: number, end: number): object | undefined;
+  keep(buf: Uint8Array, start: number, end: number, message: object): void;
 }
 
 // A string of the bytes (one char per byte) is the cheapest hashable key V8 offers for them.
@@ -133,51 +124,65 @@ function sameBytesAt(buf: Uint8Array, start: number, end: number, bytes: Uint8Ar
  * message's exact bytes up first. A shared answer is frozen, so no caller can change what a later
  * decode returns.
  */
-function cacheDecode<M extends object>(type: MessageType<M>, cache: ByteCache): void {
-  const decodeUncached = type.decode.bind(type);
-  type.decode = (reader: unknown, length?: number, error?: number, depth?: number): M => {
-    if (length === undefined || length > cache.maxBytes || !(reader instanceof protobuf.Reader)) return decodeUncached(reader, length, error, depth);
-    const r = reader as unknown as Reader;
-    const start = r.pos;
-    const key = bytesKey(r.buf, start, start + length);
-    const hit = cache.messages.get(key);
-    if (hit !== undefined) {
-      r.pos = start + length;
-      return hit as M;
-    }
-    const message = deepFreeze(decodeUncached(reader, length, error, depth));
-    cache.messages.set(key, message);
-    return message;
-  };
-}
-
-/** As cacheDecode, for long messages: a sampled key, every hit confirmed byte for byte. */
-function cacheDecodeSampled<M extends object>(type: MessageType<M>, cache: SampledCache): void {
+function cacheDecode<M extends object>(type: MessageType<M>, cache: DecodeCache): void {
   const decodeUncached = type.decode.bind(type);
   type.decode = (reader: unknown, length?: number, error?: number, depth?: number): M => {
     if (length === undefined || length > cache.maxBytes || !(reader instanceof protobuf.Reader)) return decodeUncached(reader, length, error, depth);
     const r = reader as unknown as Reader;
     const start = r.pos;
     const end = start + length;
-    const key = sampleHash(r.buf, start, end);
-    const hit = cache.entries.get(key);
-    if (hit !== undefined && sameBytesAt(r.buf, start, end, hit.bytes)) {
+    const hit = cache.find(r.buf, start, end);
+    if (hit !== undefined) {
       r.pos = end;
-      return hit.message as M;
+      return hit as M;
     }
     const message = deepFreeze(decodeUncached(reader, length, error, depth));
-    // A sample alike but other bytes: the newer message takes the key.
-    cache.entries.set(key, { bytes: r.buf.slice(start, end), message });
+    cache.keep(r.buf, start, end, message);
     return message;
   };
 }
 
-const resources: ByteCache = { messages: new Generations(CAPACITY), maxBytes: MAX_KEY_BYTES };
+/** Short messages (resources): keyed by their bytes as a string, the cheapest exact key V8 hashes. */
+class ByteKeyCache implements DecodeCache {
+  readonly messages: Generations<string, object>;
+  constructor(capacity: number, readonly maxBytes: number) {
+    this.messages = new Generations(capacity);
+  }
+  find(buf: Uint8Array, start: number, end: number): object | undefined {
+    return this.messages.get(bytesKey(buf, start, end));
+  }
+  keep(buf: Uint8Array, start: number, end: number, message: object): void {
+    this.messages.set(bytesKey(buf, start, end), message);
+  }
+}
+
+/**
+ * Long messages (an environment: 1–2 KB), whose bytes as a string key would cost more to make,
+ * hash and compare than a sample: keyed by their length and a hash of a few dozen of their bytes,
+ * each hit confirmed by comparing all bytes (natively, where Buffer's compare is). Building and
+ * hashing a 1.4 KB key string was a quarter of a label decorator's JavaScript.
+ */
+class SampledKeyCache implements DecodeCache {
+  private readonly entries: Generations<number, { readonly bytes: Uint8Array; readonly message: object }>;
+  constructor(capacity: number, readonly maxBytes: number) {
+    this.entries = new Generations(capacity);
+  }
+  find(buf: Uint8Array, start: number, end: number): object | undefined {
+    const hit = this.entries.get(sampleHash(buf, start, end));
+    return hit !== undefined && sameBytesAt(buf, start, end, hit.bytes) ? hit.message : undefined;
+  }
+  keep(buf: Uint8Array, start: number, end: number, message: object): void {
+    // A sample alike but other bytes: the newer message takes the key.
+    this.entries.set(sampleHash(buf, start, end), { bytes: buf.slice(start, end), message });
+  }
+}
+
+const resources = new ByteKeyCache(CAPACITY, MAX_KEY_BYTES);
 /**
  * Task and executor environments: tens of strings, alike for every instance of an app, so the hook
  * calls that carry them (label decorators, executor environment) decode each one once.
  */
-const environments: SampledCache = { entries: new Generations(1 << 10), maxBytes: 1 << 14 };
+const environments = new SampledKeyCache(1 << 10, 1 << 14);
 const items = new WeakMap<object, Item>();
 
 let installed = false;
@@ -187,7 +192,7 @@ export function installResourceDecodeCache(): void {
   if (installed) return;
   installed = true;
   cacheDecode(protocol.Resource as unknown as MessageType<wire.Resource>, resources);
-  cacheDecodeSampled(protocol.Environment as unknown as MessageType<wire.Environment>, environments);
+  cacheDecode(protocol.Environment as unknown as MessageType<wire.Environment>, environments);
 }
 
 /** The item validated from this (cached, frozen) message before, if any. */
