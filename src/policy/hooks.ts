@@ -11,7 +11,11 @@ import type { Attribute, Label, Resources } from '../resources/index.ts';
 
 export type Awaitable<T> = T | Promise<T>;
 
-/** Environment variables as name → value (Mesos `Environment`, VALUE variables). */
+/**
+ * Environment variables as name → value (Mesos `Environment`, VALUE variables). A view's record
+ * is frozen (the runtime shares one per distinct environment): build a new one to change it,
+ * `{ ...executor.command.environment, NAME: 'value' }`.
+ */
 export type EnvironmentVariables = Readonly<Record<string, string>>;
 
 /** Mesos `CommandInfo` (subset). */
