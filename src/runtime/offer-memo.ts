@@ -30,6 +30,21 @@ function sameItem(decoded: Item, offered: Item): boolean {
   return decoded === offered || (sameMeta(decoded.meta, offered.meta) && decoded.valueEquals(offered));
 }
 
+/**
+ * The decoded messages that last matched an offered `Resources`, when all came from the decode
+ * cache (frozen, shared): the same messages again match it without the structural compare, since
+ * neither side can have changed. Identical agents share one cached message per resource, which
+ * can be bound to one agent's item only (rememberItem), so for them the item identity check
+ * never hits; this one, keyed by each agent's own offered object, does.
+ */
+const matchedBy = new WeakMap<Resources, readonly wire.IResource[]>();
+
+function sameMessages(known: readonly wire.IResource[] | undefined, messages: readonly wire.IResource[]): boolean {
+  if (known === undefined || known.length !== messages.length) return false;
+  for (let i = 0; i < messages.length; i++) if (known[i] !== messages[i]) return false;
+  return true;
+}
+
 export class OfferMemo {
   /** Newest first. */
   private readonly recent: Offers[] = [];
@@ -54,10 +69,13 @@ export class OfferMemo {
     if (role === undefined) return undefined;
     for (const offers of this.recent) {
       const offered = offers.get(frameworkId)?.get(role)?.get(agentId);
-      if (offered !== undefined && this.same(offered, items)) {
+      if (offered === undefined) continue;
+      if (sameMessages(matchedBy.get(offered), messages)) return offered;
+      if (this.same(offered, items)) {
         const offeredItems = offered.itemsView();
         // Only when the identity differs: rebinding to an equal item of the same identity gains nothing and costs a WeakMap write.
         for (let i = 0; i < items.length; i++) if (items[i]!.meta !== offeredItems[i]!.meta) rememberItem(messages[i]!, offeredItems[i]!);
+        if (messages.every((m) => Object.isFrozen(m))) matchedBy.set(offered, messages);
         return offered;
       }
     }

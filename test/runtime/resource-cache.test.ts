@@ -204,3 +204,26 @@ test('property: random environments decode through the cache as protobufjs decod
     { numRuns: 200 },
   );
 });
+
+test('identical agents: each decline matches its own agent offer, again and again, and never another agent offer of other value', () => {
+  // Two agents offered equal resources (distinct objects, as each agent has its own): their declines
+  // decode to the very same cached messages, so the messages alone cannot tell whose offer it is.
+  const resources = 'cpus:4;mem:512;ports:[31000-31005]';
+  const a = parseResources(resources).allocate('r');
+  const b = parseResources(resources).allocate('r');
+  const memo = new OfferMemo();
+  memo.record([{ ...cycleOf('f', 'r', 'a', a), offers: new Map([['f', new Map([['r', new Map([['a', a], ['b', b]])]])]]) }]);
+  for (let round = 0; round < 3; round++) {
+    const back = throughBytes(resourcesToWire(a, 'r'));
+    assert.equal(memo.match('f', 'a', resourceItemsFromWire(back, 'd'), back), a, `round ${round}: agent a's decline is a's offer`);
+    assert.equal(memo.match('f', 'b', resourceItemsFromWire(back, 'd'), back), b, `round ${round}: agent b's decline is b's offer`);
+  }
+  // Agent b is offered something else next cycle: the same messages that matched its old offer do not match the new one.
+  const c = parseResources('cpus:3;mem:512;ports:[31000-31005]').allocate('r');
+  memo.record([cycleOf('f', 'r', 'b', c)]);
+  const back = throughBytes(resourcesToWire(a, 'r'));
+  assert.equal(memo.match('f', 'b', resourceItemsFromWire(back, 'd'), back), b, "b's older offer is still the one these bytes are");
+  const other = new OfferMemo();
+  other.record([cycleOf('f', 'r', 'b', c)]);
+  assert.equal(other.match('f', 'b', resourceItemsFromWire(back, 'd'), back), undefined, 'bytes of another value match no offer');
+});
