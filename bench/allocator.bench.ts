@@ -11,6 +11,7 @@
  */
 import { AllocatorEngine } from '../src/allocator/index.ts';
 import { parseResources, parseResourceLimits, parseResourceQuantities, Resources, type Range } from '../src/resources/index.ts';
+import { agentsOwn } from './native/fixtures/decline-offers.ts';
 
 const AGENT_CAPABILITIES = ['MULTI_ROLE', 'HIERARCHICAL_ROLE', 'RESERVATION_REFINEMENT'] as const;
 
@@ -50,7 +51,7 @@ function setup(agents: number, frameworks: number, usedText: string): { engine: 
   const total = parseResources('cpus:24;mem:4096;disk:4096;ports:[31000-32000]');
   const used = parseResources(usedText).plus([{ name: 'ports', ranges: sixteenPorts() }]).allocate('*');
   for (let i = 0; i < agents; i++) {
-    engine.addAgent(`agent${i}`, { hostname: `host${i}` }, AGENT_CAPABILITIES, undefined, total, new Map([[`framework${i % frameworks}`, used]]));
+    engine.addAgent(`agent${i}`, { hostname: `host${i}` }, AGENT_CAPABILITIES, undefined, agentsOwn(total), new Map([[`framework${i % frameworks}`, agentsOwn(used)]]));
   }
   const first = engine.allocate(clock.now); // the event-triggered cycle of the adds, as in Mesos's setup
   return { engine, clock, first };
@@ -110,7 +111,7 @@ export function largeAndSmallQuota(smallRoles: number, largeRoles: number): Cycl
   engine.initialize({ clock: () => clock.now, seed: 1 });
   const agents = smallRoles / 5 + largeRoles * 5;
   const total = parseResources('cpus:2;mem:2048;disk:2048');
-  for (let i = 0; i < agents; i++) engine.addAgent(`agent${i}`, { hostname: `host${i}` }, AGENT_CAPABILITIES, undefined, total, new Map());
+  for (let i = 0; i < agents; i++) engine.addAgent(`agent${i}`, { hostname: `host${i}` }, AGENT_CAPABILITIES, undefined, agentsOwn(total), new Map());
   engine.allocate(clock.now); // agents first, with no framework yet (Mesos's initializeCluster)
   engine.pause();
   const roles = [...Array.from({ length: smallRoles }, (_, i) => ['small', i] as const), ...Array.from({ length: largeRoles }, (_, i) => ['large', i] as const)];

@@ -28,6 +28,7 @@
  */
 import { AllocatorEngine } from '../src/allocator/index.ts';
 import { DEFAULT_POLICY, definePolicy, type Policy } from '../src/policy/index.ts';
+import { agentsOwn } from './native/fixtures/decline-offers.ts';
 import { parseResources, Resources, type Range, type ResourceInput } from '../src/resources/index.ts';
 import { reservationLabels, withReservationSteering } from '../src/placement/index.ts';
 
@@ -94,7 +95,7 @@ export function setup(layout: RoleLayout, agents: number, frameworks: number, po
   for (let i = 0; i < agents; i++) {
     // Every fifth agent: part of its disk and cpus reserved for one service, with a volume.
     const total = i % RESERVATION_EVERY === 0 ? parseResources('cpus:22;mem:3840;disk:3584;ports:[31000-32000]').plus(Resources.of(serviceReservation(layout, `svc${i % SERVICES}`, i))) : plain;
-    engine.addAgent(`agent${i}`, { hostname: `host${i}` }, AGENT_CAPABILITIES, undefined, total, new Map([[`framework${i % frameworks}`, used]]));
+    engine.addAgent(`agent${i}`, { hostname: `host${i}` }, AGENT_CAPABILITIES, undefined, agentsOwn(total), new Map([[`framework${i % frameworks}`, agentsOwn(used)]]));
   }
   const first = engine.allocate(clock.now);
   return { engine, clock, first };

@@ -5,7 +5,7 @@
 // decisions (test/native/replay.test.ts) or to time (bench/bridge.bench.ts).
 //
 // Usage: bridge_replay <bundle.js> <requests.bin> <replies.bin> [--timings <file>] [--heap-mb N]
-//                      [--before-allocate <method>] [--node-arg <flag>]...
+//                      [--before-allocate <method>] [--paired-order before|alternate] [--node-arg <flag>]...
 //   requests.bin  length-delimited mesos_policy.protocol.Request messages
 //   replies.bin   length-delimited mesos_policy.protocol.Response messages, one per request
 //   --timings     one line per request: "<call case> <microseconds>" (host thread, call to parsed reply)
@@ -13,6 +13,8 @@
 //                 writes its answer to the timings as "<method> <answer>" (bench/bridge.bench.ts: the
 //                 engine alone, a round of its own cluster, in the same runtime, so that each cycle
 //                 through the bridge is paired with one of the engine's at the same moment)
+//   --paired-order  alternate: that call goes after every other allocate instead (before the rest),
+//                 so neither side always follows the other; before (the default): before each
 //   --node-arg    a V8/Node flag for the runtime (RuntimeOptions::node_args), e.g. --trace-gc; repeatable
 // Prints a summary line "replayed N requests: ..." and exits 0; on a broken reply prints why, exits 1;
 // on bad usage or input exits 2.
@@ -107,7 +109,7 @@ void CheckReply(const protocol::Request& request, const protocol::Response& resp
 int main(int argc, char** argv) {
   GOOGLE_PROTOBUF_VERIFY_VERSION;
   if (argc < 4) {
-    Fail(2, "usage: bridge_replay <bundle.js> <requests.bin> <replies.bin> [--timings <file>] [--heap-mb N] [--before-allocate <method>] [--node-arg <flag>]...");
+    Fail(2, "usage: bridge_replay <bundle.js> <requests.bin> <replies.bin> [--timings <file>] [--heap-mb N] [--before-allocate <method>] [--paired-order before|alternate] [--node-arg <flag>]...");
   }
   std::string timings_path;
   std::string before_allocate;
