@@ -27,10 +27,11 @@ int main(int argc, char** argv) {
     const std::string arg = argv[i];
     if (arg == "--heap-mb") options.heap_mb = std::strtoul(argv[i + 1], nullptr, 10);
     else if (arg == "--repeat") repeat = std::strtoul(argv[i + 1], nullptr, 10);
+    else if (arg == "--node-arg") options.node_args.emplace_back(argv[i + 1]);  // a V8 flag: --prof, --trace-gc
     else calls.emplace_back(arg, argv[i + 1]);
   }
   if (argc < 4 || i != argc || calls.empty() || repeat == 0) {
-    std::fprintf(stderr, "usage: runtime_call <bundle.js> <method> <payload> [<method> <payload>]... [--repeat N] [--heap-mb N]\n");
+    std::fprintf(stderr, "usage: runtime_call <bundle.js> <method> <payload> [<method> <payload>]... [--repeat N] [--heap-mb N] [--node-arg FLAG]...\n");
     return 2;
   }
   for (unsigned long n = 1; n < repeat; n++) calls.push_back(calls.back());
