@@ -4,7 +4,7 @@
 // codec): a setup call, then one call per cycle, so the runtime's event loop turns between cycles
 // as it does between the bridge's calls (garbage collection tasks run there).
 //
-// Usage: runtime_call <bundle.js> <method> <payload> [<method> <payload>]... [--repeat N] [--heap-mb N]
+// Usage: runtime_call <bundle.js> <method> <payload> [<method> <payload>]... [--repeat N] [--heap-mb N] [--node-arg FLAG]...
 // --repeat N makes the last call N times in all. Exits 0; 1 when the runtime does not start or a
 // call fails.
 #include <chrono>
