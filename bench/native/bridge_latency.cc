@@ -23,6 +23,7 @@
 
 #include "bridge.pb.h"
 #include "machine_floor.h"
+#include "wire_copy.h"
 #include "runtime.h"
 
 namespace bridge = mesos_policy::bridge;
@@ -179,24 +180,17 @@ protocol::Request HookRequest() {
 }
 
 // What native/mesos/hook.cc does per masterLaunchTaskLabelDecorator call: each argument copied
-// into the protocol's type through its bytes (convert.h ToProtocol: serialize, parse, drop unknown
-// fields), the call assembled and the request serialized. Here the held messages are the
-// protocol's own types standing in for Mesos's (wire-compatible; this program links no Mesos).
-template <typename To, typename From>
-To CopiedThroughBytes(const From& from) {
-  To to;
-  to.ParsePartialFromString(from.SerializePartialAsString());
-  to.DiscardUnknownFields();
-  return to;
-}
+// into the protocol's type through its bytes (wire_copy.h, the adapter's own ToProtocol), the call
+// assembled and the request serialized. Here the held messages are the protocol's own types
+// standing in for Mesos's (wire-compatible; this program links no Mesos).
 
 std::string AdapterHookRequest(const protocol::TaskInfo& task, const protocol::FrameworkInfo& framework,
                                const protocol::AgentInfo& agent) {
   protocol::Request request;
   auto* call = request.mutable_hook()->mutable_master_launch_task_label_decorator();
-  *call->mutable_task() = CopiedThroughBytes<protocol::TaskInfo>(task);
-  *call->mutable_framework_info() = CopiedThroughBytes<protocol::FrameworkInfo>(framework);
-  *call->mutable_agent_info() = CopiedThroughBytes<protocol::AgentInfo>(agent);
+  *call->mutable_task() = mesos_policy::adapter::ToProtocol<protocol::TaskInfo>(task);
+  *call->mutable_framework_info() = mesos_policy::adapter::ToProtocol<protocol::FrameworkInfo>(framework);
+  *call->mutable_agent_info() = mesos_policy::adapter::ToProtocol<protocol::AgentInfo>(agent);
   return request.SerializeAsString();
 }
 

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "bridge.pb.h"
+#include "wire_copy.h"
 
 namespace mesos_policy::adapter {
 
@@ -31,16 +32,6 @@ Try<To> WireCopy(const From& from) {
     return Error("a " + from.GetTypeName() + " lacks what " + to.GetTypeName() +
                  " requires: " + to.InitializationErrorString());
   }
-  return to;
-}
-
-// Towards the protocol nothing is required, so the copy cannot fail. Fields outside the protocol's
-// subset are discarded rather than carried along as unknown fields (TaskInfo.data can be large).
-template <typename To, typename From>
-To ToProtocol(const From& from) {
-  To to;
-  to.ParsePartialFromString(from.SerializePartialAsString());
-  to.DiscardUnknownFields();
   return to;
 }
 
