@@ -337,7 +337,7 @@ export function formatBridgeFigures(f: BridgeFigures): string {
     `  empty round trip (transport only), p50 / p99         ${l.empty_p50_us?.toFixed(1)} / ${l.empty_p99_us?.toFixed(1)} µs   (goal p99 ≤ 50 µs)`,
     `  hook call, ${l.hook_request_bytes} B TaskInfo (C++ ⇄ protobufjs ⇄ policy), p50 / p90 / p99 / p99.9   ${l.hook_p50_us?.toFixed(1)} / ${l.hook_p90_us?.toFixed(1)} / ${l.hook_p99_us?.toFixed(1)} / ${l.hook_p999_us?.toFixed(0)} µs   (goal p99 ≤ 150 µs)`,
     `    the same number of calls before those, from the runtime's start (V8 optimizing meanwhile), p50 / p99   ${l.hook_warmup_p50_us?.toFixed(1)} / ${l.hook_warmup_p99_us?.toFixed(1)} µs`,
-    `    of which building the request (from scratch, each call) p50 ${l.hook_build_p50_us?.toFixed(1)} µs; the Mesos hook adapter's own way (each argument copied through its bytes, then serialized) p50 ${l.hook_adapter_request_p50_us?.toFixed(1)} µs`,
+    `    of which making the request as the Mesos hook adapter does (each argument serialized once, its bytes copied in) p50 ${l.hook_build_p50_us?.toFixed(1)} µs, parsing the reply p50 ${l.hook_parse_p50_us?.toFixed(1)} µs`,
     `    the machine's floor for that shape (two plain C++ threads, never sleeping, working ${l.floor_caller_us?.toFixed(0)} + ${l.floor_server_us?.toFixed(0)} µs per hand-off; no bridge, no V8), p50 / p99 / p99.9   ${l.floor_p50_us?.toFixed(1)} / ${l.floor_p99_us?.toFixed(1)} / ${l.floor_p999_us?.toFixed(0)} µs`,
     `  4 host threads, empty calls                          ${Math.round(l.four_threads_calls_per_s ?? 0).toLocaleString('en-US')} calls/s`,
     `  runtime start with the policy bundle, median / max   ${l.start_ms_median?.toFixed(0)} / ${l.start_ms_max?.toFixed(0)} ms   (goal ≤ 300 ms)`,

@@ -21,6 +21,8 @@ namespace mesos_policy::adapter {
 
 namespace protocol = ::mesos_policy::protocol;
 
+using wire::ToProtocol;
+
 // The other type's view of `from`'s bytes. Fails when a `required` field of `To` is missing.
 template <typename To, typename From>
 Try<To> WireCopy(const From& from) {

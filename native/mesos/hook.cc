@@ -21,10 +21,8 @@ Result<T> PolicyHook::Failed(const char* hook, const std::string& why) {
   return None();
 }
 
-Result<protocol::HookReply> PolicyHook::Invoke(const char* hook, protocol::HookCall call) {
-  protocol::Request request;
-  *request.mutable_hook() = std::move(call);
-  PolicyHost::Reply reply = host_->Call(std::move(request));
+Result<protocol::HookReply> PolicyHook::Invoke(const char* hook, const wire::HookRequest& request) {
+  PolicyHost::Reply reply = host_->CallHook(request.Finish(WallClockMs()));
   metrics_.CountReply(reply);
   if (!reply.ok()) return Failed<protocol::HookReply>(hook, reply.failure);
   if (reply.response.has_error()) {
@@ -38,14 +36,14 @@ Result<protocol::HookReply> PolicyHook::Invoke(const char* hook, protocol::HookC
   return reply.response.hook();
 }
 
-Try<Nothing> PolicyHook::Notified(const char* hook, protocol::HookCall call) {
-  Result<protocol::HookReply> reply = Invoke(hook, std::move(call));
+Try<Nothing> PolicyHook::Notified(const char* hook, const wire::HookRequest& request) {
+  Result<protocol::HookReply> reply = Invoke(hook, request);
   if (reply.isError()) return Error(reply.error());
   return Nothing();
 }
 
-Result<mesos::Labels> PolicyHook::DecoratedLabels(const char* hook, protocol::HookCall call) {
-  Result<protocol::HookReply> reply = Invoke(hook, std::move(call));
+Result<mesos::Labels> PolicyHook::DecoratedLabels(const char* hook, const wire::HookRequest& request) {
+  Result<protocol::HookReply> reply = Invoke(hook, request);
   if (!reply.isSome()) return reply.isError() ? Result<mesos::Labels>(Error(reply.error())) : None();
   if (!reply->has_labels()) return None();
   Try<mesos::Labels> labels = WireCopy<mesos::Labels>(reply->labels());
@@ -53,8 +51,8 @@ Result<mesos::Labels> PolicyHook::DecoratedLabels(const char* hook, protocol::Ho
   return labels.get();
 }
 
-Result<mesos::Resources> PolicyHook::DecoratedResources(const char* hook, protocol::HookCall call) {
-  Result<protocol::HookReply> reply = Invoke(hook, std::move(call));
+Result<mesos::Resources> PolicyHook::DecoratedResources(const char* hook, const wire::HookRequest& request) {
+  Result<protocol::HookReply> reply = Invoke(hook, request);
   if (!reply.isSome()) return reply.isError() ? Result<mesos::Resources>(Error(reply.error())) : None();
   if (!reply->has_resources()) return None();
   Try<mesos::Resources> resources = FromProtocol(reply->resources());
@@ -65,50 +63,49 @@ Result<mesos::Resources> PolicyHook::DecoratedResources(const char* hook, protoc
 Result<mesos::Labels> PolicyHook::masterLaunchTaskLabelDecorator(const mesos::TaskInfo& task,
                                                                  const mesos::FrameworkInfo& framework,
                                                                  const mesos::SlaveInfo& agent) {
-  const char* hook = "masterLaunchTaskLabelDecorator";
-  protocol::HookCall call;
-  auto* args = call.mutable_master_launch_task_label_decorator();
-  *args->mutable_task() = ToProtocol(task);
-  *args->mutable_framework_info() = ToProtocol(framework);
-  *args->mutable_agent_info() = ToProtocol(agent);
-  return DecoratedLabels(hook, std::move(call));
+  using Args = protocol::MasterLaunchTaskLabelDecorator;
+  wire::HookRequest request(protocol::HookCall::kMasterLaunchTaskLabelDecoratorFieldNumber);
+  request.Copy<protocol::TaskInfo>(Args::kTaskFieldNumber, task);
+  request.Copy<protocol::FrameworkInfo>(Args::kFrameworkInfoFieldNumber, framework);
+  request.Copy<protocol::AgentInfo>(Args::kAgentInfoFieldNumber, agent);
+  return DecoratedLabels("masterLaunchTaskLabelDecorator", request);
 }
 
 Result<mesos::Resources> PolicyHook::masterLaunchTaskResourceDecorator(const mesos::TaskInfo& task,
                                                                        const mesos::Resources& agentResources) {
-  const char* hook = "masterLaunchTaskResourceDecorator";
-  protocol::HookCall call;
-  auto* args = call.mutable_master_launch_task_resource_decorator();
-  *args->mutable_task() = ToProtocol(task);
-  ToProtocol(agentResources, args->mutable_agent_resources());
-  return DecoratedResources(hook, std::move(call));
+  using Args = protocol::MasterLaunchTaskResourceDecorator;
+  wire::HookRequest request(protocol::HookCall::kMasterLaunchTaskResourceDecoratorFieldNumber);
+  request.Copy<protocol::TaskInfo>(Args::kTaskFieldNumber, task);
+  Args rest;
+  ToProtocol(agentResources, rest.mutable_agent_resources());
+  request.Merge(rest);
+  return DecoratedResources("masterLaunchTaskResourceDecorator", request);
 }
 
 Try<Nothing> PolicyHook::masterSlaveLostHook(const mesos::SlaveInfo& agent) {
-  protocol::HookCall call;
-  *call.mutable_master_agent_lost_hook()->mutable_agent_info() = ToProtocol(agent);
-  return Notified("masterSlaveLostHook", std::move(call));
+  wire::HookRequest request(protocol::HookCall::kMasterAgentLostHookFieldNumber);
+  request.Copy<protocol::AgentInfo>(protocol::MasterAgentLostHook::kAgentInfoFieldNumber, agent);
+  return Notified("masterSlaveLostHook", request);
 }
 
 Result<mesos::Labels> PolicyHook::slaveRunTaskLabelDecorator(const mesos::TaskInfo& task,
                                                              const mesos::ExecutorInfo& executor,
                                                              const mesos::FrameworkInfo& framework,
                                                              const mesos::SlaveInfo& agent) {
-  const char* hook = "slaveRunTaskLabelDecorator";
-  protocol::HookCall call;
-  auto* args = call.mutable_agent_run_task_label_decorator();
-  *args->mutable_task() = ToProtocol(task);
-  *args->mutable_executor_info() = ToProtocol(executor);
-  *args->mutable_framework_info() = ToProtocol(framework);
-  *args->mutable_agent_info() = ToProtocol(agent);
-  return DecoratedLabels(hook, std::move(call));
+  using Args = protocol::AgentRunTaskLabelDecorator;
+  wire::HookRequest request(protocol::HookCall::kAgentRunTaskLabelDecoratorFieldNumber);
+  request.Copy<protocol::TaskInfo>(Args::kTaskFieldNumber, task);
+  request.Copy<protocol::ExecutorInfo>(Args::kExecutorInfoFieldNumber, executor);
+  request.Copy<protocol::FrameworkInfo>(Args::kFrameworkInfoFieldNumber, framework);
+  request.Copy<protocol::AgentInfo>(Args::kAgentInfoFieldNumber, agent);
+  return DecoratedLabels("slaveRunTaskLabelDecorator", request);
 }
 
 Result<mesos::Environment> PolicyHook::slaveExecutorEnvironmentDecorator(const mesos::ExecutorInfo& executor) {
   const char* hook = "slaveExecutorEnvironmentDecorator";
-  protocol::HookCall call;
-  *call.mutable_agent_executor_environment_decorator()->mutable_executor_info() = ToProtocol(executor);
-  Result<protocol::HookReply> reply = Invoke(hook, std::move(call));
+  wire::HookRequest request(protocol::HookCall::kAgentExecutorEnvironmentDecoratorFieldNumber);
+  request.Copy<protocol::ExecutorInfo>(protocol::AgentExecutorEnvironmentDecorator::kExecutorInfoFieldNumber, executor);
+  Result<protocol::HookReply> reply = Invoke(hook, request);
   if (!reply.isSome()) return reply.isError() ? Result<mesos::Environment>(Error(reply.error())) : None();
   if (!reply->has_environment()) return None();
   Try<mesos::Environment> environment = WireCopy<mesos::Environment>(reply->environment());
@@ -119,30 +116,34 @@ Result<mesos::Environment> PolicyHook::slaveExecutorEnvironmentDecorator(const m
 }
 
 Try<Nothing> PolicyHook::slavePostFetchHook(const mesos::ContainerID& containerId, const std::string& directory) {
-  protocol::HookCall call;
-  auto* args = call.mutable_agent_post_fetch_hook();
-  *args->mutable_container_id() = ToProtocol(containerId);
-  args->set_directory(directory);
-  return Notified("slavePostFetchHook", std::move(call));
+  using Args = protocol::AgentPostFetchHook;
+  wire::HookRequest request(protocol::HookCall::kAgentPostFetchHookFieldNumber);
+  request.Copy<protocol::ContainerID>(Args::kContainerIdFieldNumber, containerId);
+  Args rest;
+  rest.set_directory(directory);
+  request.Merge(rest);
+  return Notified("slavePostFetchHook", request);
 }
 
 Try<Nothing> PolicyHook::slaveRemoveExecutorHook(const mesos::FrameworkInfo& framework,
                                                  const mesos::ExecutorInfo& executor) {
-  protocol::HookCall call;
-  auto* args = call.mutable_agent_remove_executor_hook();
-  *args->mutable_framework_info() = ToProtocol(framework);
-  *args->mutable_executor_info() = ToProtocol(executor);
-  return Notified("slaveRemoveExecutorHook", std::move(call));
+  using Args = protocol::AgentRemoveExecutorHook;
+  wire::HookRequest request(protocol::HookCall::kAgentRemoveExecutorHookFieldNumber);
+  request.Copy<protocol::FrameworkInfo>(Args::kFrameworkInfoFieldNumber, framework);
+  request.Copy<protocol::ExecutorInfo>(Args::kExecutorInfoFieldNumber, executor);
+  return Notified("slaveRemoveExecutorHook", request);
 }
 
 Result<mesos::TaskStatus> PolicyHook::slaveTaskStatusDecorator(const mesos::FrameworkID& frameworkId,
                                                                const mesos::TaskStatus& status) {
   const char* hook = "slaveTaskStatusDecorator";
-  protocol::HookCall call;
-  auto* args = call.mutable_agent_task_status_decorator();
-  args->set_framework_id(frameworkId.value());
-  *args->mutable_status() = ToProtocol<protocol::TaskStatus>(status);
-  Result<protocol::HookReply> reply = Invoke(hook, std::move(call));
+  using Args = protocol::AgentTaskStatusDecorator;
+  wire::HookRequest request(protocol::HookCall::kAgentTaskStatusDecoratorFieldNumber);
+  Args rest;
+  rest.set_framework_id(frameworkId.value());
+  request.Merge(rest);
+  request.Copy<protocol::TaskStatus>(Args::kStatusFieldNumber, status);
+  Result<protocol::HookReply> reply = Invoke(hook, request);
   if (!reply.isSome()) return reply.isError() ? Result<mesos::TaskStatus>(Error(reply.error())) : None();
   if (!reply->has_labels()) return None();
   Try<mesos::Labels> labels = WireCopy<mesos::Labels>(reply->labels());
@@ -155,16 +156,16 @@ Result<mesos::TaskStatus> PolicyHook::slaveTaskStatusDecorator(const mesos::Fram
 
 Result<mesos::Resources> PolicyHook::slaveResourcesDecorator(const mesos::SlaveInfo& agent) {
   const char* hook = "slaveResourcesDecorator";
-  protocol::HookCall call;
-  *call.mutable_agent_resources_decorator()->mutable_agent_info() = ToProtocol(agent);
-  return DecoratedResources(hook, std::move(call));
+  wire::HookRequest request(protocol::HookCall::kAgentResourcesDecoratorFieldNumber);
+  request.Copy<protocol::AgentInfo>(protocol::AgentResourcesDecorator::kAgentInfoFieldNumber, agent);
+  return DecoratedResources(hook, request);
 }
 
 Result<mesos::Attributes> PolicyHook::slaveAttributesDecorator(const mesos::SlaveInfo& agent) {
   const char* hook = "slaveAttributesDecorator";
-  protocol::HookCall call;
-  *call.mutable_agent_attributes_decorator()->mutable_agent_info() = ToProtocol(agent);
-  Result<protocol::HookReply> reply = Invoke(hook, std::move(call));
+  wire::HookRequest request(protocol::HookCall::kAgentAttributesDecoratorFieldNumber);
+  request.Copy<protocol::AgentInfo>(protocol::AgentAttributesDecorator::kAgentInfoFieldNumber, agent);
+  Result<protocol::HookReply> reply = Invoke(hook, request);
   if (!reply.isSome()) return reply.isError() ? Result<mesos::Attributes>(Error(reply.error())) : None();
   if (!reply->has_attributes()) return None();
   Try<mesos::Attributes> attributes = AttributesFromProtocol(reply->attributes());

@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "hook_request.h"
 #include "metrics.h"
 #include "policy_host.h"
 
@@ -43,14 +44,14 @@ class PolicyHook : public mesos::Hook {
 
  private:
   // The policy's reply; None when it changed nothing or failed under on_error=default.
-  Result<protocol::HookReply> Invoke(const char* hook, protocol::HookCall call);
+  Result<protocol::HookReply> Invoke(const char* hook, const wire::HookRequest& request);
   // Logs a failed hook and maps it per on_error.
   template <typename T>
   Result<T> Failed(const char* hook, const std::string& why);
-  Try<Nothing> Notified(const char* hook, protocol::HookCall call);
+  Try<Nothing> Notified(const char* hook, const wire::HookRequest& request);
   // The decorated labels / resources of a reply (None: unchanged), invalid ones mapped per on_error.
-  Result<mesos::Labels> DecoratedLabels(const char* hook, protocol::HookCall call);
-  Result<mesos::Resources> DecoratedResources(const char* hook, protocol::HookCall call);
+  Result<mesos::Labels> DecoratedLabels(const char* hook, const wire::HookRequest& request);
+  Result<mesos::Resources> DecoratedResources(const char* hook, const wire::HookRequest& request);
 
   std::unique_ptr<PolicyHost> host_;
   ModuleMetrics metrics_;

@@ -122,6 +122,11 @@ PolicyHost::Reply PolicyHost::Call(protocol::Request request) {
   return Parse(name, supervisor_->Call(name, request.SerializeAsString(), config_.call_timeout));
 }
 
+PolicyHost::Reply PolicyHost::CallHook(std::string request) {
+  const std::string name = "hook";
+  return Parse(name, supervisor_->Call(name, std::move(request), config_.call_timeout));
+}
+
 void PolicyHost::CallAsync(protocol::Request request, std::function<void(Reply)> done) {
   if (!request.has_now_ms()) request.set_now_ms(WallClockMs());
   std::string name = MethodName(request);

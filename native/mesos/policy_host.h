@@ -49,6 +49,9 @@ class PolicyHost {
   // Blocks until the reply or the call timeout. Sets now_ms unless the request has it. Any thread.
   Reply Call(protocol::Request request);
 
+  // The same for a hook call already written as bytes (wire::HookRequest, which sets now_ms).
+  Reply CallHook(std::string request);
+
   // Does not block: `done` runs once, on a bridge thread (or this one when refused at once), and
   // must only hand the reply on (e.g. process::dispatch to the adapter's actor).
   void CallAsync(protocol::Request request, std::function<void(Reply)> done);

@@ -1,4 +1,4 @@
-// The bridge's host tests (bridge_host_test, bridge_supervisor_test) under AddressSanitizer +
+// The bridge's host tests (bridge_host_test, bridge_supervisor_test) and native/wire's (wire_copy_test) under AddressSanitizer +
 // UndefinedBehaviorSanitizer + LeakSanitizer.
 // Builds build/native-asan (MESOS_POLICY_SANITIZE=ON; only the bridge and its host tests, the
 // .node addon cannot load into an uninstrumented node) on first use — a few minutes on 2 cores,
@@ -21,7 +21,7 @@ function run(command: string, args: string[], timeout: number) {
   return result;
 }
 
-for (const program of ['bridge_host_test', 'bridge_supervisor_test']) {
+for (const program of ['bridge_host_test', 'bridge_supervisor_test', 'wire_copy_test']) {
   test(`${program} passes under ASan/UBSan with no leaks (LSan)`, { timeout: 50 * 60_000 }, (t) => {
     const binary = join(buildDir, program);
     if (!existsSync(join(buildDir, 'CMakeCache.txt'))) {

@@ -25,6 +25,7 @@
 
 using namespace mesos_policy::adapter;
 namespace protocol = mesos_policy::protocol;
+namespace wire = mesos_policy::wire;
 
 // In their own files: the operator-call client and queue (operator_checks.cc), shared resource
 // lists in allocation replies (allocation_checks.cc).
@@ -124,6 +125,56 @@ void WireCopies() {
   protocol::TaskInfo copied = ToProtocol(task);
   Check(copied.agent_id().value() == "a1" && copied.ByteSizeLong() < 100,
         "a TaskInfo copies its subset and drops the rest", std::to_string(copied.ByteSizeLong()) + " bytes");
+
+  // The hook adapter's copy (native/wire: Mesos's bytes pruned to the protocol's fields without a
+  // parse) equals the parse-and-discard copy, for arguments full of what Mesos has and the protocol lacks.
+  mesos::TaskInfo full = task;
+  *full.mutable_resources() = Parse("cpus(ops):2;mem:64;ports:[31000-31005];disk(ops):100");
+  full.mutable_resources(3)->mutable_disk()->mutable_persistence()->set_id("volume-1");
+  full.mutable_resources(3)->mutable_disk()->mutable_volume()->set_container_path("data");
+  full.mutable_resources(3)->mutable_disk()->mutable_volume()->set_mode(mesos::Volume::RW);
+  full.mutable_resources(0)->mutable_revocable();
+  full.mutable_executor()->mutable_executor_id()->set_value("e1");
+  full.mutable_executor()->set_data(std::string(1 << 12, 'e'));
+  full.mutable_executor()->mutable_command()->set_value("run");
+  full.mutable_container()->set_type(mesos::ContainerInfo::MESOS);
+  full.mutable_health_check()->set_type(mesos::HealthCheck::TCP);
+  full.mutable_health_check()->mutable_tcp()->set_port(9092);
+  full.mutable_discovery()->set_visibility(mesos::DiscoveryInfo::FRAMEWORK);
+  full.mutable_kill_policy()->mutable_grace_period()->set_nanoseconds(5);
+  auto* label = full.mutable_labels()->add_labels();
+  label->set_key("team");
+  label->set_value("streaming");
+  mesos::FrameworkInfo framework;
+  framework.set_user("kafka");
+  framework.set_name("kafka");
+  framework.set_failover_timeout(604800);
+  framework.set_checkpoint(true);
+  framework.set_webui_url("http://kafka.example.com");
+  framework.add_roles("kafka");
+  framework.add_capabilities()->set_type(mesos::FrameworkInfo::Capability::MULTI_ROLE);
+  mesos::SlaveInfo agent;
+  agent.set_hostname("agent-1");
+  agent.set_port(5051);
+  *agent.mutable_resources() = Parse("cpus:8;mem:4096");
+  agent.mutable_domain()->mutable_fault_domain()->mutable_region()->set_name("eu");
+  const auto same = [](const google::protobuf::Message& expected, const std::string& field) {
+    protocol::MasterLaunchTaskLabelDecorator parsed;
+    return parsed.ParseFromString(field) && parsed.ByteSizeLong() > 0 &&
+           (parsed.task().SerializeAsString() + parsed.framework_info().SerializeAsString() +
+            parsed.agent_info().SerializeAsString()) == expected.SerializeAsString();
+  };
+  std::string field;
+  wire::AppendAsField<protocol::TaskInfo>(1, full, &field);
+  Check(same(ToProtocol(full), field) && field.size() < 600,
+        "the hook adapter's byte-level TaskInfo copy equals the parse-and-discard copy, Mesos-only fields dropped",
+        std::to_string(field.size()) + " bytes of " + std::to_string(full.ByteSizeLong()));
+  field.clear();
+  wire::AppendAsField<protocol::FrameworkInfo>(2, framework, &field);
+  Check(same(ToProtocol(framework), field), "… and its FrameworkInfo copy");
+  field.clear();
+  wire::AppendAsField<protocol::AgentInfo>(3, agent, &field);
+  Check(same(ToProtocol(agent), field), "… and its SlaveInfo copy");
 
   protocol::Attribute rack;
   rack.set_name("rack");
