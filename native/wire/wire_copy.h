@@ -32,12 +32,22 @@ bool AppendKnownFields(const google::protobuf::Descriptor& type, std::string_vie
 bool AppendKnownField(int number, const google::protobuf::Descriptor& type, std::string_view bytes, std::string* out);
 
 // Towards the protocol nothing is required, so the copy cannot fail. Fields outside the protocol's
-// subset are discarded rather than carried along as unknown fields (TaskInfo.data can be large).
+// subset are discarded rather than carried along as unknown fields (TaskInfo.data can be large):
+// pruned from the bytes before the parse, which is what parse + DiscardUnknownFields() gives at a
+// third of the cost (DiscardUnknownFields walks the message by reflection: ~3 µs for one Resource,
+// against ~1 µs this way; the allocator adapter converts every resource of every call so).
 template <typename To, typename From>
 To ToProtocol(const From& from) {
   To to;
-  to.ParsePartialFromString(from.SerializePartialAsString());
-  to.DiscardUnknownFields();
+  const std::string bytes = from.SerializePartialAsString();
+  std::string known;
+  known.reserve(bytes.size());
+  if (AppendKnownFields(*To::descriptor(), bytes, &known)) {
+    to.ParsePartialFromString(known);
+  } else {
+    to.ParsePartialFromString(bytes);
+    to.DiscardUnknownFields();
+  }
   return to;
 }
 
@@ -48,7 +58,10 @@ template <typename To, typename From>
 void AppendAsField(int number, const From& from, std::string* out) {
   const std::string bytes = from.SerializePartialAsString();
   if (!AppendKnownField(number, *To::descriptor(), bytes, out)) {
-    AppendLengthDelimited(number, ToProtocol<To>(from).SerializePartialAsString(), out);
+    To to;
+    to.ParsePartialFromString(bytes);
+    to.DiscardUnknownFields();
+    AppendLengthDelimited(number, to.SerializePartialAsString(), out);
   }
 }
 

@@ -158,6 +158,12 @@ void WireCopies() {
   agent.set_port(5051);
   *agent.mutable_resources() = Parse("cpus:8;mem:4096");
   agent.mutable_domain()->mutable_fault_domain()->mutable_region()->set_name("eu");
+  // The oracle: libprotobuf's own parse, then DiscardUnknownFields().
+  const auto discarded = [](auto to, const google::protobuf::Message& from) {
+    to.ParsePartialFromString(from.SerializePartialAsString());
+    to.DiscardUnknownFields();
+    return to;
+  };
   const auto same = [](const google::protobuf::Message& expected, const std::string& field) {
     protocol::MasterLaunchTaskLabelDecorator parsed;
     return parsed.ParseFromString(field) && parsed.ByteSizeLong() > 0 &&
@@ -166,15 +172,26 @@ void WireCopies() {
   };
   std::string field;
   wire::AppendAsField<protocol::TaskInfo>(1, full, &field);
-  Check(same(ToProtocol(full), field) && field.size() < 600,
+  const protocol::TaskInfo full_discarded = discarded(protocol::TaskInfo(), full);
+  Check(same(full_discarded, field) && field.size() < 600,
         "the hook adapter's byte-level TaskInfo copy equals the parse-and-discard copy, Mesos-only fields dropped",
         std::to_string(field.size()) + " bytes of " + std::to_string(full.ByteSizeLong()));
   field.clear();
   wire::AppendAsField<protocol::FrameworkInfo>(2, framework, &field);
-  Check(same(ToProtocol(framework), field), "… and its FrameworkInfo copy");
+  Check(same(discarded(protocol::FrameworkInfo(), framework), field), "… and its FrameworkInfo copy");
   field.clear();
   wire::AppendAsField<protocol::AgentInfo>(3, agent, &field);
-  Check(same(ToProtocol(agent), field), "… and its SlaveInfo copy");
+  Check(same(discarded(protocol::AgentInfo(), agent), field), "… and its SlaveInfo copy");
+  // ToProtocol (every allocator call's copy) prunes the bytes before parsing: the same message.
+  bool resources_same = true;
+  for (const mesos::Resource& resource : full.resources()) {
+    resources_same = resources_same && ToProtocol(resource).SerializeAsString() ==
+                                           discarded(protocol::Resource(), resource).SerializeAsString();
+  }
+  Check(ToProtocol(full).SerializeAsString() == full_discarded.SerializeAsString() &&
+            ToProtocol(agent).SerializeAsString() == discarded(protocol::AgentInfo(), agent).SerializeAsString() &&
+            resources_same,
+        "ToProtocol equals parse + DiscardUnknownFields for Mesos's TaskInfo, SlaveInfo and each Resource");
 
   protocol::Attribute rack;
   rack.set_name("rack");
