@@ -52,6 +52,8 @@ export interface AdapterCycle {
   readonly inlineParseMs: number;
   readonly inlineDecodeMs: number;
   readonly inlineMirrorMs: number;
+  /** The adapter making a round's batch of declines (RecoverResources calls, the batch serialized), median. */
+  readonly declinesRequestMs: number;
 }
 
 /** Medians of the warm-up cycles (the first after the setup's) of the paths that start cold, in the embedded runtime. */
@@ -318,9 +320,15 @@ function adapterCycle(bundle: string, requests: readonly Uint8Array[], dir: stri
   const times = join(dir, 'adapter-timings.txt');
   writeFileSync(input, delimited(requests));
   run(build('allocation_cycle'), [bundle, input, times, '--compare-inline']);
-  const allocates = readFileSync(times, 'utf8').trim().split('\n').map((line) => line.split(' ')).filter(([call]) => call === 'allocator').slice(-rounds);
+  const lines = readFileSync(times, 'utf8').trim().split('\n').map((line) => line.split(' '));
+  const allocates = lines.filter(([call]) => call === 'allocator').slice(-rounds);
   const column = (i: number): number => median(allocates.map((fields) => Number(fields[i]) / 1000));
-  return { totalMs: column(1), runtimeMs: column(2), parseMs: column(3), decodeMs: column(4), mirrorMs: column(5), inlineParseMs: column(6), inlineDecodeMs: column(7), inlineMirrorMs: column(8) };
+  const declines = lines.filter(([call, , , , , , request]) => call === 'allocator_batch' && Number(request) > 0).slice(-rounds);
+  return {
+    totalMs: column(1), runtimeMs: column(2), parseMs: column(3), decodeMs: column(4), mirrorMs: column(5),
+    inlineParseMs: column(7), inlineDecodeMs: column(8), inlineMirrorMs: column(9),
+    declinesRequestMs: median(declines.map((fields) => Number(fields[6]) / 1000)),
+  };
 }
 
 const percent = (x: number, base: number): string => `${x >= base ? '+' : ''}${(((x - base) / base) * 100).toFixed(0)}%`;
@@ -353,6 +361,7 @@ export function formatBridgeFigures(f: BridgeFigures): string {
       : [
           `    with the Mesos adapter's own work on the reply (allocation_cycle) ${a.totalMs.toFixed(0)} ms: runtime call ${a.runtimeMs.toFixed(1)}, libprotobuf parse ${a.parseMs.toFixed(1)}, DecodeAllocation ${a.decodeMs.toFixed(1)}, mirror ${a.mirrorMs.toFixed(1)}`,
           `    the same replies with every offer's resources inline (no shared lists): parse ${a.inlineParseMs.toFixed(1)} ms, DecodeAllocation ${a.inlineDecodeMs.toFixed(1)} ms, mirror ${a.inlineMirrorMs.toFixed(1)} ms`,
+          `    the Mesos adapter making the round's batch of declines (RecoverResources calls from the master's values, the batch serialized) ${a.declinesRequestMs.toFixed(1)} ms`,
         ]),
     `    (the ${c.warmup.rounds} warm-up cycles before these, in the embedded runtime: engine ${c.warmup.engineEmbeddedMs.toFixed(0)} ms, through the bridge ${c.warmup.bridgeMs.toFixed(0)} ms)`,
   ].join('\n');

@@ -9,7 +9,10 @@
 // Usage: allocation_cycle <bundle.js> <requests.bin> <timings.txt> [--compare-inline] [--repeat N]
 //   requests.bin  length-delimited mesos_policy.protocol.Request messages (as bridge_replay reads)
 //   timings.txt   one line per request: "<call case> <total µs> <runtime µs> <parse µs> <decode µs>
-//                 <mirror µs>" (decode: DecodeAllocation; mirror: AllocatorMirror::offered per offer)
+//                 <mirror µs> <request µs>" (decode: DecodeAllocation; mirror: AllocatorMirror::offered
+//                 per offer; request: for a batch of RecoverResources calls (declines), the adapter
+//                 making it from the master's own values (allocator_calls.h, the batch serialized),
+//                 else 0)
 //   --compare-inline  also times the parse and the adapter on the same reply with every shared
 //                 resource list copied into its offers (protocol 1's form; untimed rewrite), appended
 //                 as "<parse µs> <decode µs> <mirror µs>": the A/B of sharing, on the same replies
@@ -31,6 +34,7 @@
 #include <vector>
 
 #include "allocation.h"
+#include "allocator_calls.h"
 #include "allocator_mirror.h"
 #include "bridge.pb.h"
 #include "convert.h"
@@ -103,6 +107,51 @@ std::string Inlined(const protocol::Response& response) {
   }
   allocation->clear_shared_resources();
   return copy.SerializeAsString();
+}
+
+// A batch of declines as the allocator adapter makes it: each RecoverResources call from the master's
+// own values (mesos::Resources, ids; converted beforehand, untimed: the master holds them), then the
+// batch request serialized, as AllocatorProcess sends it. The µs of the making; 0 when the request is
+// not such a batch.
+double DeclinesRequestUs(const protocol::Request& request) {
+  const auto& calls = request.allocator_batch().calls();
+  if (calls.empty()) return 0;
+  struct Decline {
+    mesos::FrameworkID framework;
+    mesos::SlaveID agent;
+    mesos::Resources resources;
+    Option<mesos::Filters> filters;
+    bool allocated;
+  };
+  std::vector<Decline> declines;
+  declines.reserve(calls.size());
+  for (const auto& call : calls) {
+    if (!call.has_recover_resources()) return 0;
+    const auto& recover = call.recover_resources();
+    Option<mesos::Filters> filters;
+    if (recover.has_filters()) filters = PartialCopy<mesos::Filters>(recover.filters());
+    declines.push_back({FrameworkIdOf(recover.framework_id()), AgentIdOf(recover.agent_id()),
+                        CHECK_NOTERROR(FromProtocol(recover.resources())), filters, recover.is_allocated()});
+  }
+  const auto start = Clock::now();
+  protocol::Request made;
+  made.set_now_ms(request.now_ms());
+  protocol::AllocatorBatch* batch = made.mutable_allocator_batch();
+  for (const Decline& d : declines) {
+    *batch->add_calls() = calls::RecoverResources(d.framework, d.agent, d.resources, d.filters, d.allocated);
+  }
+  const std::string bytes = made.SerializeAsString();
+  const double us = MicrosSince(start);
+  // The same declines: call for call, the same agent and as many resources (the bench's requests hold
+  // no shared resources, so Mesos's expansion adds none).
+  for (int i = 0; i < calls.size(); i++) {
+    const auto& sent = calls.Get(i).recover_resources();
+    const auto& ours = batch->calls(i).recover_resources();
+    if (ours.agent_id() != sent.agent_id() || ours.resources_size() != sent.resources_size() || bytes.empty()) {
+      Fail(1, "the adapter's declines request differs from the replayed one at call " + std::to_string(i));
+    }
+  }
+  return us;
 }
 
 struct Delivered {
@@ -198,7 +247,7 @@ int main(int argc, char** argv) {
     const double totalUs = MicrosSince(start);
     std::string line = CallName(request) + " " + std::to_string(totalUs) + " " + std::to_string(runtimeUs) + " " +
                        std::to_string(parseUs) + " " + std::to_string(delivered.decodeUs) + " " +
-                       std::to_string(delivered.mirrorUs);
+                       std::to_string(delivered.mirrorUs) + " " + std::to_string(DeclinesRequestUs(request));
     if (compareInline && allocation) {
       // The same offers again on a mirror that already holds them: its sums grow, as a second
       // delivery's would; the lists are the same size, so the sums cost alike.

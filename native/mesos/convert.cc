@@ -5,10 +5,14 @@
 namespace mesos_policy::adapter {
 
 void ToProtocol(const mesos::Resources& resources, google::protobuf::RepeatedPtrField<protocol::Resource>* out) {
-  // Through the RepeatedPtrField form: it expands shared resources to one entry per copy.
-  const google::protobuf::RepeatedPtrField<mesos::Resource> expanded = resources;
-  out->Reserve(out->size() + expanded.size());
-  for (const mesos::Resource& resource : expanded) *out->Add() = ToProtocol(resource);
+  // Mesos holds a shared resource once with a count (and its RepeatedPtrField form lists it once);
+  // the protocol lists every copy, as the engine counts them.
+  for (const mesos::Resource& resource : resources) {
+    protocol::Resource* first = out->Add();
+    wire::CopyToProtocol(resource, first);
+    if (!mesos::Resources::isShared(resource)) continue;
+    for (size_t copy = 1, copies = resources.count(resource); copy < copies; copy++) *out->Add() = *first;
+  }
 }
 
 protocol::Resource ToProtocol(const mesos::Resource& resource) { return ToProtocol<protocol::Resource>(resource); }

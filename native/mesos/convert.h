@@ -37,7 +37,7 @@ Try<To> WireCopy(const From& from) {
   return to;
 }
 
-// Mesos → protocol.
+// Mesos → protocol. Resources: every copy of a shared resource listed (Mesos holds it once, counted).
 void ToProtocol(const mesos::Resources& resources, google::protobuf::RepeatedPtrField<protocol::Resource>* out);
 protocol::Resource ToProtocol(const mesos::Resource& resource);
 protocol::AgentInfo ToProtocol(const mesos::SlaveInfo& info);

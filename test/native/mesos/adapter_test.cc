@@ -100,6 +100,23 @@ void WireCopies() {
   Check(back.isSome() && back.get() == reserved, "Resources round-trip through the protocol",
         back.isSome() ? stringify(back.get()) : back.error());
 
+  // A shared volume held twice (two tasks use it) is one Resource in Mesos's Resources with a count
+  // of 2; the protocol lists each copy, so the engine counts it as Mesos does.
+  mesos::Resource volume = *Parse("disk(ops):64").begin();
+  volume.mutable_disk()->mutable_persistence()->set_id("shared-volume");
+  volume.mutable_disk()->mutable_volume()->set_container_path("data");
+  volume.mutable_disk()->mutable_volume()->set_mode(mesos::Volume::RW);
+  volume.mutable_shared();
+  mesos::Resources twice = Parse("cpus:1");
+  twice += volume;
+  twice += volume;
+  google::protobuf::RepeatedPtrField<protocol::Resource> listed;
+  ToProtocol(twice, &listed);
+  Try<mesos::Resources> twiceBack = FromProtocol(listed);
+  Check(twice.count(volume) == 2 && listed.size() == 3 && twiceBack.isSome() && twiceBack.get() == twice,
+        "a shared volume held twice is listed twice and comes back held twice",
+        std::to_string(listed.size()) + " listed: " + (twiceBack.isSome() ? stringify(twiceBack.get()) : twiceBack.error()));
+
   protocol::Resource nameless;
   nameless.set_type(protocol::Value::SCALAR);
   nameless.mutable_scalar()->set_value(1);
