@@ -1,5 +1,7 @@
 #include "wire_copy.h"
 
+#include <google/protobuf/wire_format.h>
+
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -72,21 +74,9 @@ struct Reader {
   }
 };
 
-// The wire type a field's value comes in when not packed.
+// The wire type a field's value comes in when not packed (libprotobuf's own table).
 int WireTypeOf(const FieldDescriptor& field) {
-  switch (field.type()) {
-    case FieldDescriptor::TYPE_DOUBLE:
-    case FieldDescriptor::TYPE_FIXED64:
-    case FieldDescriptor::TYPE_SFIXED64: return kFixed64;
-    case FieldDescriptor::TYPE_FLOAT:
-    case FieldDescriptor::TYPE_FIXED32:
-    case FieldDescriptor::TYPE_SFIXED32: return kFixed32;
-    case FieldDescriptor::TYPE_STRING:
-    case FieldDescriptor::TYPE_BYTES:
-    case FieldDescriptor::TYPE_MESSAGE: return kLengthDelimited;
-    case FieldDescriptor::TYPE_GROUP: return kStartGroup;
-    default: return kVarint;  // the integer types, bool and enums
-  }
+  return static_cast<int>(google::protobuf::internal::WireFormat::WireTypeForFieldType(field.type()));
 }
 
 // What the copy does with each field number of one type, worked out once from its descriptor (the

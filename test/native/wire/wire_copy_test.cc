@@ -4,6 +4,7 @@
 // types, unlisted enum values and unknown groups; then the cases a hook call meets.
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
+#include <google/protobuf/wire_format.h>
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
@@ -30,18 +31,7 @@ namespace wire = ::mesos_policy::wire;
 constexpr int kVarint = 0, kFixed64 = 1, kLengthDelimited = 2, kStartGroup = 3, kEndGroup = 4, kFixed32 = 5;
 
 int DeclaredWireType(const FieldDescriptor& field) {
-  switch (field.type()) {
-    case FieldDescriptor::TYPE_DOUBLE:
-    case FieldDescriptor::TYPE_FIXED64:
-    case FieldDescriptor::TYPE_SFIXED64: return kFixed64;
-    case FieldDescriptor::TYPE_FLOAT:
-    case FieldDescriptor::TYPE_FIXED32:
-    case FieldDescriptor::TYPE_SFIXED32: return kFixed32;
-    case FieldDescriptor::TYPE_STRING:
-    case FieldDescriptor::TYPE_BYTES:
-    case FieldDescriptor::TYPE_MESSAGE: return kLengthDelimited;
-    default: return kVarint;
-  }
+  return static_cast<int>(google::protobuf::internal::WireFormat::WireTypeForFieldType(field.type()));
 }
 
 // Well-formed bytes of a message of `type`, written field by field, with what a wider sender (Mesos's
