@@ -250,11 +250,7 @@ bool PruneMessageField(int number, const TypePlan& type, std::string_view value,
   char* length_at = out->at;
   const size_t reserved = VarintSize(value.size());  // the pruned length needs at most as many bytes
   out->at += reserved;
-  if (AllKnown(type, value, depth + 1)) {
-    out->Put(value);
-  } else if (!Prune(type, value, out, depth + 1)) {
-    return false;
-  }
+  if (!Prune(type, value, out, depth + 1)) return false;
   const size_t length = static_cast<size_t>(out->at - (length_at + reserved));
   const size_t needed = VarintSize(length);
   if (needed < reserved) {
@@ -266,7 +262,9 @@ bool PruneMessageField(int number, const TypePlan& type, std::string_view value,
   return true;
 }
 
-// Copies the kept fields of `bytes` to `out`, runs of them at once.
+// Copies the kept fields of `bytes` to `out`, runs of them at once: bytes with nothing to leave out
+// in one piece. A submessage is first asked AllKnown (it then stays in the run); only one that is
+// not is pruned in turn.
 bool Prune(const TypePlan& type, std::string_view bytes, Writer* out, int depth) {
   if (depth >= kMaxDepth || type.refuse) return false;
   Reader reader{bytes};
@@ -300,14 +298,10 @@ bool Prune(const TypePlan& type, std::string_view bytes, Writer* out, int depth)
 }  // namespace
 
 void AppendVarint(uint64_t value, std::string* out) {
-  char buffer[10];
-  size_t size = 0;
-  while (value >= 0x80) {
-    buffer[size++] = static_cast<char>((value & 0x7f) | 0x80);
-    value >>= 7;
-  }
-  buffer[size++] = static_cast<char>(value);
-  out->append(buffer, size);
+  char buffer[kMaxVarintBytes];
+  Writer writer{buffer};
+  writer.Varint(value);
+  out->append(buffer, static_cast<size_t>(writer.at - buffer));
 }
 
 void AppendTag(int number, int wire_type, std::string* out) {

@@ -31,6 +31,13 @@ bool AppendKnownFields(const google::protobuf::Descriptor& type, std::string_vie
 // The same as field `number` of the message being written to `out`: its tag, length and pruned bytes.
 bool AppendKnownField(int number, const google::protobuf::Descriptor& type, std::string_view bytes, std::string* out);
 
+// The copy the slow way, for what AppendKnownFields refuses: parse, then drop the unknown fields.
+template <typename To>
+void ParseDiscardingUnknown(const std::string& bytes, To* to) {
+  to->ParsePartialFromString(bytes);
+  to->DiscardUnknownFields();
+}
+
 // Towards the protocol nothing is required, so the copy cannot fail. Fields outside the protocol's
 // subset are discarded rather than carried along as unknown fields (TaskInfo.data can be large):
 // pruned from the bytes before the parse, which is what parse + DiscardUnknownFields() gives at a
@@ -44,8 +51,7 @@ void CopyToProtocol(const From& from, To* to) {
   if (AppendKnownFields(*To::descriptor(), bytes, &known)) {
     to->ParsePartialFromString(known);
   } else {
-    to->ParsePartialFromString(bytes);
-    to->DiscardUnknownFields();
+    ParseDiscardingUnknown(bytes, to);
   }
 }
 
@@ -64,8 +70,7 @@ void AppendAsField(int number, const From& from, std::string* out) {
   const std::string bytes = from.SerializePartialAsString();
   if (!AppendKnownField(number, *To::descriptor(), bytes, out)) {
     To to;
-    to.ParsePartialFromString(bytes);
-    to.DiscardUnknownFields();
+    ParseDiscardingUnknown(bytes, &to);
     AppendLengthDelimited(number, to.SerializePartialAsString(), out);
   }
 }
