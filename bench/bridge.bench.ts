@@ -7,9 +7,11 @@
  * process (Node 20), inside an embedded Node 18 runtime of its own (runtime_call with
  * bench/native/fixtures/engine-cycle.ts), and — the goal's figure — in the bridge's own runtime
  * right before or after each allocate through the bridge, alternately (paired-cycle.ts,
- * bridge_replay --before-allocate --paired-order alternate):
- * the machine's speed drifts between processes by more than the 10% sought, so only rounds run at
- * the same moment in the same runtime are compared.
+ * bridge_replay --paired-call --paired-order alternate): the machine's speed drifts between
+ * processes by more than the 10% sought, so only rounds run at the same moment in the same
+ * runtime are compared. Each paired
+ * round also gives the bridge's allocate as its own engine timed it (`allocator/allocation_run_ms`):
+ * what the bridge adds around that very run, free of the two engines' own spread.
  *
  * Every path runs `warmup` cycles before the `rounds` it times: the first cycles after the setup
  * are slower while V8 compiles (longer for the runtime's path, which has the codec to compile too),
@@ -67,6 +69,11 @@ export interface WarmupCycles {
 export interface PairedRound {
   readonly bridge: CycleTimes;
   readonly engine: CycleTimes;
+  /**
+   * The bridge's allocate as its own engine timed it (`allocator/allocation_run_ms`), inside
+   * `bridge.allocateMs`; known for the rounds whose engine round came right after the allocate.
+   */
+  readonly bridgeEngineMs: number | undefined;
 }
 
 export interface BridgeFigures {
@@ -95,6 +102,8 @@ export interface BridgeFigures {
     readonly runs: number;
     /** The median over the paired rounds of the bridge's allocate over the engine's, in percent. */
     readonly overheadPercent: number;
+    /** The median over the same rounds of the bridge's allocate over its own engine's run in it (allocation_run_ms), in percent. */
+    readonly aroundRunPercent: number;
     /** allocation_cycle, when built (-DMESOS_ROOT). */
     readonly adapter: AdapterCycle | undefined;
     readonly offers: number;
@@ -102,6 +111,9 @@ export interface BridgeFigures {
     readonly warmup: WarmupCycles;
   };
 }
+
+/** Per round whose bridge engine's run is known: the bridge's allocate over that run, in percent. */
+const aroundRun = (rounds: readonly PairedRound[]): number[] => rounds.flatMap((r) => (r.bridgeEngineMs === undefined ? [] : [(r.bridge.allocateMs / r.bridgeEngineMs - 1) * 100]));
 
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
@@ -214,7 +226,9 @@ function declineOffersEmbedded(bundle: string, agents: number, frameworks: numbe
 export async function runBridgeBench(options: { agents?: number; frameworks?: number; rounds?: number; warmup?: number; calls?: number; runs?: number } = {}): Promise<BridgeFigures> {
   const agents = options.agents ?? 10_000;
   const frameworks = options.frameworks ?? 1_000;
-  const rounds = options.rounds ?? 8;
+  // 3 × 16 paired rounds: one round's ratio moves by ±20% on this VM, so the median of 24 moved by
+  // several points between runs of the bench.
+  const rounds = options.rounds ?? 16;
   const runs = options.runs ?? 3;
   const warmup = options.warmup ?? 5;
   const cycles = warmup + rounds;
@@ -251,17 +265,21 @@ export async function runBridgeBench(options: { agents?: number; frameworks?: nu
       const replies = lines.filter((l) => !l.call.startsWith('engine-cycle')).map((l) => l.us / 1000);
       // The engine's first round is its setup cycle, paired with the stream's setup allocate.
       const bridge: CycleTimes[] = stream.declines.map((d, i) => ({ declinesMs: replies[d]!, allocateMs: replies[stream.allocates[i + 1]!]! }));
-      const engineRounds = engine.slice(1).map((answer) => {
-        const [allocateMs, declinesMs] = answer.split(' ').map(Number);
-        return { allocateMs: allocateMs!, declinesMs: declinesMs! };
+      const engineRounds = engine.slice(1).map((answer, i) => {
+        const [allocateMs, declinesMs, lastRunMs] = answer.split(' ').map(Number);
+        if (!(lastRunMs! > 0)) throw new Error(`paired round '${answer}': no allocation_run_ms of the bridge's engine`);
+        // --paired-order alternate: the engine's round follows allocate k when k is odd; this is
+        // allocate i + 1's. Otherwise the engine ran first and saw the allocate before.
+        const after = (i + 1) % 2 === 1;
+        return { times: { allocateMs: allocateMs!, declinesMs: declinesMs! }, bridgeEngineMs: after ? lastRunMs! : undefined };
       });
       if (engineRounds.length !== bridge.length) throw new Error(`paired rounds: ${engineRounds.length} engine, ${bridge.length} bridge`);
       bridge.forEach((b, i) => {
-        if (i >= cycles - rounds) pairedRounds.push({ bridge: b, engine: engineRounds[i]! });
+        if (i >= cycles - rounds) pairedRounds.push({ bridge: b, engine: engineRounds[i]!.times, bridgeEngineMs: engineRounds[i]!.bridgeEngineMs });
       });
       if (run === 0) {
         bridgeWarm = bridge.slice(0, warmup).map((b) => b.allocateMs);
-        engineWarm = engineRounds.slice(0, warmup).map((e) => e.allocateMs);
+        engineWarm = engineRounds.slice(0, warmup).map((e) => e.times.allocateMs);
       }
     }
     const engineAlone = declineOffersEmbedded(await engineCycleBundle(dir), agents, frameworks, cycles).slice(-rounds).map((c) => c.allocateMs);
@@ -277,6 +295,7 @@ export async function runBridgeBench(options: { agents?: number; frameworks?: nu
         bridgeMs: median(pairedRounds.map((r) => r.bridge.allocateMs)),
         rounds: pairedRounds, runs,
         overheadPercent: median(pairedRounds.map((r) => (r.bridge.allocateMs / r.engine.allocateMs - 1) * 100)),
+        aroundRunPercent: median(aroundRun(pairedRounds)),
         offers: Math.round(stream.offers / cycles), replyBytes: stream.replyBytes,
         warmup: { rounds: warmup, engineEmbeddedMs: median(engineWarm), bridgeMs: median(bridgeWarm) },
       },
@@ -288,22 +307,22 @@ export async function runBridgeBench(options: { agents?: number; frameworks?: nu
 
 /**
  * Replays requests through bridge_replay: per request, host-side microseconds; with
- * `beforeAllocate`, also that call's line before each allocate, with its answer.
+ * `pairedCall`, also that call's line next to each allocate, with its answer.
  */
-function timings(bundle: string, requests: readonly Uint8Array[], dir: string, beforeAllocate?: string): Array<{ call: string; us: number; answer?: string }> {
+function timings(bundle: string, requests: readonly Uint8Array[], dir: string, pairedCall?: string): Array<{ call: string; us: number; answer?: string }> {
   const input = join(dir, 'requests.bin');
   const replies = join(dir, 'replies.bin');
   const times = join(dir, 'timings.txt');
   writeFileSync(input, delimited(requests));
   // The engine's round goes before every other allocate and after the rest: neither side always
   // follows the other (whose garbage, caches and GC state it would inherit).
-  const paired = beforeAllocate === undefined ? [] : ['--before-allocate', beforeAllocate, '--paired-order', 'alternate'];
+  const paired = pairedCall === undefined ? [] : ['--paired-call', pairedCall, '--paired-order', 'alternate'];
   run(build('bridge_replay'), [bundle, input, replies, '--timings', times, ...paired]);
   return readFileSync(times, 'utf8').trim().split('\n').map((line) => {
     const space = line.indexOf(' ');
     const call = line.slice(0, space);
     const rest = line.slice(space + 1);
-    return call === beforeAllocate ? { call, us: 0, answer: rest } : { call, us: Number(rest) };
+    return call === pairedCall ? { call, us: 0, answer: rest } : { call, us: Number(rest) };
   });
 }
 
@@ -341,6 +360,8 @@ export function formatBridgeFigures(f: BridgeFigures): string {
   const a = c.adapter;
   const declines = (side: 'bridge' | 'engine'): number => median(c.rounds.map((r) => r[side].declinesMs));
   const ratios = c.rounds.map((r) => (r.bridge.allocateMs / r.engine.allocateMs - 1) * 100).sort((x, y) => x - y);
+  const around = aroundRun(c.rounds).sort((x, y) => x - y);
+  const quartiles = (xs: readonly number[]): string => `${signed(xs[Math.floor(xs.length / 4)] ?? 0)} / ${signed(xs[Math.floor((3 * xs.length) / 4)] ?? 0)}`;
   return [
     `  empty round trip (transport only), p50 / p99         ${l.empty_p50_us?.toFixed(1)} / ${l.empty_p99_us?.toFixed(1)} µs   (goal p99 ≤ 50 µs)`,
     `  hook call, ${l.hook_request_bytes} B TaskInfo (C++ ⇄ protobufjs ⇄ policy), p50 / p90 / p99 / p99.9   ${l.hook_p50_us?.toFixed(1)} / ${l.hook_p90_us?.toFixed(1)} / ${l.hook_p99_us?.toFixed(1)} / ${l.hook_p999_us?.toFixed(0)} µs   (goal p99 ≤ 150 µs)`,
@@ -354,7 +375,8 @@ export function formatBridgeFigures(f: BridgeFigures): string {
     `    engine in process (Node 20) ${c.engineMs.toFixed(0)} ms; serve() in process ${c.inProcessMs.toFixed(0)} ms (${percent(c.inProcessMs, c.engineMs)})`,
     `    engine alone in an embedded runtime of its own (Node 18) ${c.engineEmbeddedMs.toFixed(0)} ms (${percent(c.engineEmbeddedMs, c.engineMs)} against Node 20)`,
     `    through the bridge (bridge_replay: request serialized, runtime, reply parsed by libprotobuf) ${c.bridgeMs.toFixed(0)} ms, the engine alone in the same runtime just before or after each (alternately) ${c.enginePairedMs.toFixed(0)} ms`,
-    `    → the bridge adds ${signed(c.overheadPercent)} to the allocate (median of ${c.rounds.length} paired rounds in ${c.runs} runs; quartiles ${signed(ratios[Math.floor(ratios.length / 4)] ?? 0)} / ${signed(ratios[Math.floor((3 * ratios.length) / 4)] ?? 0)}; goal ≤ 10%)`,
+    `    → the bridge adds ${signed(c.overheadPercent)} to the allocate (median of ${c.rounds.length} paired rounds in ${c.runs} runs; quartiles ${quartiles(ratios)}; goal ≤ 10%)`,
+    `    → around its own engine's run in the same call (allocation_run_ms ${median(c.rounds.flatMap((r) => (r.bridgeEngineMs === undefined ? [] : [r.bridgeEngineMs]))).toFixed(0)} ms) the bridge adds ${signed(c.aroundRunPercent)} (median of ${around.length} of those rounds; quartiles ${quartiles(around)}): the two figures differ by the two engines' own spread`,
     `    the round's ~${c.offers} declines before it (untimed in Mesos's benchmark): engine ${declines('engine').toFixed(0)} ms, one batch through the bridge ${declines('bridge').toFixed(0)} ms`,
     ...(a === undefined
       ? ['    (no allocation_cycle: configure with -DMESOS_ROOT for the Mesos adapter\'s side)']

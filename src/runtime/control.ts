@@ -45,7 +45,12 @@ export function control(call: wire.ControlCall, counters: Counters, allocator: A
       const metrics = allocator.metrics;
       if (metrics !== undefined) {
         // The engine's own counters, under Mesos's metric names.
-        values.push(['allocator/allocation_runs', metrics['allocationRuns'] ?? 0], ['allocator/offers_made', metrics['offersMade'] ?? 0], ['allocator/inverse_offers_made', metrics['inverseOffersMade'] ?? 0]);
+        values.push(
+          ['allocator/allocation_runs', metrics['allocationRuns'] ?? 0],
+          ['allocator/allocation_run_ms', metrics['allocationRunMs'] ?? 0],
+          ['allocator/offers_made', metrics['offersMade'] ?? 0],
+          ['allocator/inverse_offers_made', metrics['inverseOffersMade'] ?? 0],
+        );
       }
       return { stats: { counters: values.map(([name, value]) => ({ name, value })) } };
     }

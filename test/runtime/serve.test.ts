@@ -80,6 +80,9 @@ test('Stats: calls per kind, errors per code, engine counters', async () => {
   assert.equal(c.get('errors/invalid_request'), 1);
   assert.equal(c.get('allocator/allocation_runs'), 1);
   assert.equal(c.get('allocator/offers_made'), 1);
+  // The run's wall time in the engine: a real duration, not a count.
+  const runMs = c.get('allocator/allocation_run_ms');
+  assert.ok(runMs !== undefined && runMs > 0 && runMs < 60_000, `allocation_run_ms ${runMs}`);
 });
 
 test('a policy that throws in every stage still gets offers (Mesos defaults), errors counted per stage', async () => {

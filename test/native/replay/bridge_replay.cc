@@ -5,16 +5,17 @@
 // decisions (test/native/replay.test.ts) or to time (bench/bridge.bench.ts).
 //
 // Usage: bridge_replay <bundle.js> <requests.bin> <replies.bin> [--timings <file>] [--heap-mb N]
-//                      [--before-allocate <method>] [--paired-order before|alternate] [--node-arg <flag>]...
+//                      [--paired-call <method>] [--paired-order before|alternate|after] [--node-arg <flag>]...
 //   requests.bin  length-delimited mesos_policy.protocol.Request messages
 //   replies.bin   length-delimited mesos_policy.protocol.Response messages, one per request
 //   --timings     one line per request: "<call case> <microseconds>" (host thread, call to parsed reply)
-//   --before-allocate  calls the bundle's handle(<method>, "") right before each allocate request and
-//                 writes its answer to the timings as "<method> <answer>" (bench/bridge.bench.ts: the
-//                 engine alone, a round of its own cluster, in the same runtime, so that each cycle
-//                 through the bridge is paired with one of the engine's at the same moment)
-//   --paired-order  alternate: that call goes after every other allocate instead (before the rest),
-//                 so neither side always follows the other; before (the default): before each
+//   --paired-call calls the bundle's handle(<method>, "") next to each allocate request and writes its
+//                 answer to the timings as "<method> <answer>" (bench/bridge.bench.ts: the engine
+//                 alone, a round of its own cluster, in the same runtime, so that each cycle through
+//                 the bridge is paired with one of the engine's at the same moment)
+//   --paired-order  alternate: that call goes right after every other allocate and right before the
+//                 rest, so neither side always follows the other; before (the default): right before
+//                 each allocate; after: right after each
 //   --node-arg    a V8/Node flag for the runtime (RuntimeOptions::node_args), e.g. --trace-gc; repeatable
 // Prints a summary line "replayed N requests: ..." and exits 0; on a broken reply prints why, exits 1;
 // on bad usage or input exits 2.
@@ -109,25 +110,26 @@ void CheckReply(const protocol::Request& request, const protocol::Response& resp
 int main(int argc, char** argv) {
   GOOGLE_PROTOBUF_VERIFY_VERSION;
   if (argc < 4) {
-    Fail(2, "usage: bridge_replay <bundle.js> <requests.bin> <replies.bin> [--timings <file>] [--heap-mb N] [--before-allocate <method>] [--paired-order before|alternate] [--node-arg <flag>]...");
+    Fail(2, "usage: bridge_replay <bundle.js> <requests.bin> <replies.bin> [--timings <file>] [--heap-mb N] [--paired-call <method>] [--paired-order before|alternate|after] [--node-arg <flag>]...");
   }
   std::string timings_path;
-  std::string before_allocate;
-  bool paired_order_alternate = false;
+  std::string paired_call;
+  std::string paired_order = "before";
   bridge::RuntimeOptions options;
   options.bundle = argv[1];
   for (int i = 4; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--timings") {
       timings_path = argv[i + 1];
-    } else if (flag == "--before-allocate") {
-      before_allocate = argv[i + 1];
+    } else if (flag == "--paired-call") {
+      paired_call = argv[i + 1];
     } else if (flag == "--heap-mb") {
       options.heap_mb = std::strtoul(argv[i + 1], nullptr, 10);
     } else if (flag == "--paired-order") {
-      const std::string order = argv[i + 1];
-      if (order != "before" && order != "alternate") Fail(2, "--paired-order takes before or alternate, not " + order);
-      paired_order_alternate = order == "alternate";
+      paired_order = argv[i + 1];
+      if (paired_order != "before" && paired_order != "alternate" && paired_order != "after") {
+        Fail(2, "--paired-order takes before, alternate or after, not " + paired_order);
+      }
     } else if (flag == "--node-arg") {
       options.node_args.emplace_back(argv[i + 1]);
     } else {
@@ -172,15 +174,15 @@ int main(int argc, char** argv) {
       Fail(2, "request " + std::to_string(count) + " in " + argv[2] + " is not a length-delimited Request");
     }
     const bool allocate = request.has_allocator() && request.allocator().has_allocate();
-    // The paired call goes right before the allocate, or with --paired-order alternate right after
+    // The paired call goes right before the allocate, right after it, or (alternate) right after
     // every other one: each side then follows the other as often as not.
-    const bool paired_after = paired_order_alternate && allocates % 2 == 1;
+    const bool paired_after = paired_order == "after" || (paired_order == "alternate" && allocates % 2 == 1);
     auto call_paired = [&] {
-      bridge::Result paired = runtime.Call(before_allocate, "", kDeadline);
-      if (!paired.ok()) Fail(1, "call '" + before_allocate + "' failed: " + bridge::StatusName(paired.status) + ": " + paired.value);
-      if (!timings_path.empty()) timings.push_back(before_allocate + " " + paired.value);
+      bridge::Result paired = runtime.Call(paired_call, "", kDeadline);
+      if (!paired.ok()) Fail(1, "call '" + paired_call + "' failed: " + bridge::StatusName(paired.status) + ": " + paired.value);
+      if (!timings_path.empty()) timings.push_back(paired_call + " " + paired.value);
     };
-    if (!before_allocate.empty() && allocate && !paired_after) call_paired();
+    if (!paired_call.empty() && allocate && !paired_after) call_paired();
     const auto before = Clock::now();
     protocol::Response response = Send(runtime, request);
     const double us = std::chrono::duration<double, std::micro>(Clock::now() - before).count();
@@ -191,7 +193,7 @@ int main(int argc, char** argv) {
       offers += response.allocator().allocation().offers_size();
     }
     if (!timings_path.empty()) timings.push_back(CallName(request) + " " + std::to_string(us));
-    if (!before_allocate.empty() && allocate && paired_after) call_paired();
+    if (!paired_call.empty() && allocate && paired_after) call_paired();
     if (allocate) allocates++;
     if (!google::protobuf::util::SerializeDelimitedToOstream(response, &out)) Fail(2, "writing a reply failed");
     count++;
