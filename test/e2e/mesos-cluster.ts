@@ -12,6 +12,8 @@ export interface MasterOptions {
   readonly dir: string;
   readonly modulesFile: string;
   readonly flags: readonly string[];
+  /** A port to take again (a master restarted where its agents look for it); else a free one. */
+  readonly port?: number;
 }
 
 /** HTTP Basic credentials for a master started with `--authenticate_http_readwrite`. */
@@ -27,7 +29,7 @@ export class MesosMaster {
   private constructor(readonly daemon: Daemon, readonly port: number) {}
 
   static async start(env: MesosEnv, options: MasterOptions): Promise<MesosMaster> {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const workDir = join(options.dir, 'master');
     mkdirSync(workDir, { recursive: true });
     const args = [
@@ -134,11 +136,14 @@ export interface AgentOptions {
   readonly dir: string;
   readonly master: MesosMaster;
   readonly flags: readonly string[];
+  /** A port to take again (an agent restarted to recover its executors: its AgentInfo must not change); else a free one. */
+  readonly port?: number;
 }
 
 export interface Agent {
   readonly daemon: Daemon;
   readonly url: string;
+  readonly port: number;
 }
 
 /**
@@ -161,7 +166,7 @@ export async function agentTaskLabels(agent: Agent, name: string): Promise<Array
 }
 
 export async function startAgent(env: MesosEnv, options: AgentOptions): Promise<Agent> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const root = join(options.dir, 'agent');
   for (const sub of ['work', 'run', 'fetch']) mkdirSync(join(root, sub), { recursive: true });
   const args = [
@@ -178,7 +183,7 @@ export async function startAgent(env: MesosEnv, options: AgentOptions): Promise<
     options.master.assertAlive();
     return (await options.master.state()).slaves.length > 0 ? true : undefined;
   });
-  return { daemon: agent, url: `http://127.0.0.1:${port}` };
+  return { daemon: agent, url: `http://127.0.0.1:${port}`, port };
 }
 
 export interface TaskRun {

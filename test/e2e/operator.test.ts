@@ -7,13 +7,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPolicyBundle } from '../../src/runtime/bundle.ts';
 import type { OperatorCallResult } from '../../src/index.ts';
 import { findMesos, type MesosEnv } from './mesos-env.ts';
 import { MesosMaster, startAgent, type Agent, type HttpCredential, type V1Agent, type V1Resource } from './mesos-cluster.ts';
 import { killPids, pidsMentioning, stopProcess, waitFor, type Daemon } from './processes.ts';
+import { subscribe } from './v1-scheduler.ts';
 import { DISK_MB, PRINCIPAL, RESULT_MARK, ROLE, VOLUME_ID } from './fixtures/operator-policy.ts';
 
 const RESOURCES = 'cpus:2; mem:1024; disk:1024; ports:[31000-32000]';
@@ -48,44 +49,14 @@ function ownerLabel(resource: V1Resource): string | undefined {
 
 /**
  * Subscribes a v1 HTTP framework in `role` (RESERVATION_REFINEMENT: offers in the post-reservation
- * format) and returns the resources of its first offer; then the connection is closed (the
- * framework disconnects). Events arrive RecordIO-framed: "<bytes>\n<json>".
+ * format) and returns the resources of its first offer; then the framework disconnects.
  */
 async function firstOffer(master: MesosMaster, role: string, timeoutMs = 30_000): Promise<V1Resource[]> {
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  const scheduler = await subscribe(master, { name: `operator-e2e-${role}`, roles: [role], capabilities: ['MULTI_ROLE', 'RESERVATION_REFINEMENT'] });
   try {
-    const response = await fetch(`${master.url}/api/v1/scheduler`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({
-        type: 'SUBSCRIBE',
-        subscribe: { framework_info: { user: userInfo().username, name: `operator-e2e-${role}`, roles: [role], capabilities: [{ type: 'MULTI_ROLE' }, { type: 'RESERVATION_REFINEMENT' }] } },
-      }),
-      signal: abort.signal,
-    });
-    if (!response.ok || response.body === null) throw new Error(`SUBSCRIBE: HTTP ${response.status} ${await response.text()}`);
-    const reader = response.body.getReader();
-    let buffer = Buffer.alloc(0);
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error('the subscription ended before an offer came');
-      buffer = Buffer.concat([buffer, value]);
-      for (let newline = buffer.indexOf(10); newline >= 0; newline = buffer.indexOf(10)) {
-        const length = Number(buffer.subarray(0, newline).toString());
-        if (buffer.length < newline + 1 + length) break;
-        const event = JSON.parse(buffer.subarray(newline + 1, newline + 1 + length).toString()) as {
-          type: string;
-          offers?: { offers?: Array<{ resources: V1Resource[] }> };
-        };
-        buffer = buffer.subarray(newline + 1 + length);
-        const offers = event.offers?.offers ?? [];
-        if (event.type === 'OFFERS' && offers.length > 0) return offers.flatMap((o) => o.resources);
-      }
-    }
+    return (await scheduler.offers(timeoutMs)).flatMap((o) => o.resources);
   } finally {
-    clearTimeout(timer);
-    abort.abort();
+    scheduler.close();
   }
 }
 
