@@ -11,6 +11,7 @@ import {
   quotaConfigFromWire, quotasFromWire, resourceItemsFromWire, resourcesFromWire, unavailabilityFromWire, weightsFromWire,
 } from './codec/index.ts';
 import { CodecError, decoding } from './codec/errors.ts';
+import { canonicalId } from './codec/ids.ts';
 import { list, opt } from './codec/presence.ts';
 import type { Counters } from './counters.ts';
 import type { OfferMemo } from './offer-memo.ts';
@@ -41,7 +42,7 @@ export const DONE: wire.IAllocatorReply = Object.freeze({ done: {} });
 function id<T extends object, K extends keyof T>(message: T, field: K, where: string): string {
   const value = opt(message, field);
   if (typeof value !== 'string' || value === '') throw new CodecError(where, 'is required');
-  return value;
+  return canonicalId(value);
 }
 
 /** UsedResources per agent or framework; an id given twice adds up. */
