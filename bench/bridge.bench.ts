@@ -9,9 +9,9 @@
  * right before or after each allocate through the bridge, alternately (paired-cycle.ts,
  * bridge_replay --paired-call --paired-order alternate): the machine's speed drifts between
  * processes by more than the 10% sought, so only rounds run at the same moment in the same
- * runtime are compared. Each paired
- * round also gives the bridge's allocate as its own engine timed it (`allocator/allocation_run_ms`):
- * what the bridge adds around that very run, free of the two engines' own spread.
+ * runtime are compared. Each paired round also gives the bridge's allocate as its own engine timed
+ * it (`allocator/allocation_run_ms`): what the bridge adds around that very run, free of the two
+ * engines' own spread.
  *
  * Every path runs `warmup` cycles before the `rounds` it times: the first cycles after the setup
  * are slower while V8 compiles (longer for the runtime's path, which has the codec to compile too),
@@ -112,8 +112,12 @@ export interface BridgeFigures {
   };
 }
 
+/** The rounds whose bridge engine's run is known. */
+const withEngineRun = (rounds: readonly PairedRound[]): Array<PairedRound & { readonly bridgeEngineMs: number }> =>
+  rounds.flatMap((r) => (r.bridgeEngineMs === undefined ? [] : [{ ...r, bridgeEngineMs: r.bridgeEngineMs }]));
+
 /** Per round whose bridge engine's run is known: the bridge's allocate over that run, in percent. */
-const aroundRun = (rounds: readonly PairedRound[]): number[] => rounds.flatMap((r) => (r.bridgeEngineMs === undefined ? [] : [(r.bridge.allocateMs / r.bridgeEngineMs - 1) * 100]));
+const aroundRun = (rounds: readonly PairedRound[]): number[] => withEngineRun(rounds).map((r) => (r.bridge.allocateMs / r.bridgeEngineMs - 1) * 100);
 
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
@@ -376,7 +380,7 @@ export function formatBridgeFigures(f: BridgeFigures): string {
     `    engine alone in an embedded runtime of its own (Node 18) ${c.engineEmbeddedMs.toFixed(0)} ms (${percent(c.engineEmbeddedMs, c.engineMs)} against Node 20)`,
     `    through the bridge (bridge_replay: request serialized, runtime, reply parsed by libprotobuf) ${c.bridgeMs.toFixed(0)} ms, the engine alone in the same runtime just before or after each (alternately) ${c.enginePairedMs.toFixed(0)} ms`,
     `    → the bridge adds ${signed(c.overheadPercent)} to the allocate (median of ${c.rounds.length} paired rounds in ${c.runs} runs; quartiles ${quartiles(ratios)}; goal ≤ 10%)`,
-    `    → around its own engine's run in the same call (allocation_run_ms ${median(c.rounds.flatMap((r) => (r.bridgeEngineMs === undefined ? [] : [r.bridgeEngineMs]))).toFixed(0)} ms) the bridge adds ${signed(c.aroundRunPercent)} (median of ${around.length} of those rounds; quartiles ${quartiles(around)}): the two figures differ by the two engines' own spread`,
+    `    → around its own engine's run in the same call (allocation_run_ms ${median(withEngineRun(c.rounds).map((r) => r.bridgeEngineMs)).toFixed(0)} ms) the bridge adds ${signed(c.aroundRunPercent)} (median of ${around.length} of those rounds; quartiles ${quartiles(around)}): the two figures differ by the two engines' own spread`,
     `    the round's ~${c.offers} declines before it (untimed in Mesos's benchmark): engine ${declines('engine').toFixed(0)} ms, one batch through the bridge ${declines('bridge').toFixed(0)} ms`,
     ...(a === undefined
       ? ['    (no allocation_cycle: configure with -DMESOS_ROOT for the Mesos adapter\'s side)']

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { buildPolicyBundle } from '../../src/runtime/bundle.ts';
 import { findMesos, type MesosEnv } from './mesos-env.ts';
 import { MesosMaster, startAgent, type V1Resource } from './mesos-cluster.ts';
-import { killPids, pidsMentioning, sleep, stopProcess, waitFor, type Daemon } from './processes.ts';
+import { killPids, pidsMentioning, stopProcess, waitFor, type Daemon } from './processes.ts';
 import { subscribe, type Scheduler, type V1Offer } from './v1-scheduler.ts';
 
 const ROLE = 'data';
@@ -125,8 +125,11 @@ describe('a shared persistent volume through the allocator module in a real Meso
       const finished = (await master2.tasks()).filter((t) => t.state === 'TASK_FINISHED');
       return finished.length === 2 ? true : undefined;
     }, 500);
-    await sleep(2000); // the recoveries reach the allocator
-    const metrics = await master2.metrics();
+    // The module's counters reach the master's metrics with its next Stats poll.
+    const metrics = await waitFor('both recoveries in the metrics', 30_000, async () => {
+      const m = await master2.metrics();
+      return (m['mesos_policy/allocator/calls/recoverResources'] ?? 0) >= 2 ? m : undefined;
+    }, 500);
     assert.equal(metrics['mesos_policy/allocator/calls/addAgent'], 1, 'the reregistered agent came with its used resources');
     assert.equal(metrics['mesos_policy/allocator/calls/recoverResources'], 2, "each task's end gave its resources back");
     assert.equal(metrics['mesos_policy/allocator/errors'], 0, 'no recovery was refused');
