@@ -1,6 +1,6 @@
 // The hot-path encoder of allocation replies gives the same message as protobufjs encoding the
-// plain-object form, for any offers, once shared resource lists are expanded; lists several offers
-// carry are sent once; a bad reference is rejected; the little writer under it writes valid protobuf.
+// plain-object form, for any offers, once shared resource lists are expanded; each list is sent
+// once, however many offers carry it; a bad reference is rejected; the little writer under it writes valid protobuf.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -63,13 +63,14 @@ test('property: encodeAllocation, shared lists expanded, decodes to what protobu
     fc.property(fc.array(cycle, { maxLength: 3 }), (cycles) => {
       const fast = decode(encodeAllocation(cycles));
       const reference = decode(protocol.Allocation.encode(allocationToWire(cycles)).finish());
-      // Every list is either inline in one offer or shared by several.
-      const uses = new Map<number, number>();
-      for (const entry of fast.offers) if (entry.sharedResources > 0) uses.set(entry.sharedResources, (uses.get(entry.sharedResources) ?? 0) + 1);
-      assert.equal(uses.size, fast.sharedResources.length, 'every shared list is named');
-      for (const [index, n] of uses) assert.ok(n > 1, `shared list ${index} is named by ${n} offers`);
+      // Every offer names a shared list, every shared list is named, and no two hold the same bytes.
+      const named = new Set(fast.offers.map((entry) => entry.sharedResources));
+      assert.ok(fast.offers.every((entry) => entry.sharedResources > 0 && entry.resources.length === 0), 'every offer names its list');
+      assert.equal(named.size, fast.sharedResources.length, 'every shared list is named');
+      const lists = fast.sharedResources.map((list) => JSON.stringify(list));
+      assert.equal(new Set(lists).size, lists.length, 'no list is sent twice');
+      if (fast.offers.length > named.size) sharing++;
       assert.deepEqual(fast.offers.map((entry) => offerResources(fast, entry)), reference.offers.map((entry) => entry.resources));
-      if (fast.sharedResources.length > 0) sharing++;
       expandOffers(fast);
       fast.sharedResources = [];
       assert.deepEqual(fast, reference);
@@ -79,7 +80,7 @@ test('property: encodeAllocation, shared lists expanded, decodes to what protobu
   assert.ok(sharing > 10, `only ${sharing} runs shared a list`);
 });
 
-test('a list that several offers carry is sent once; a unique list stays inline', () => {
+test('a list that several offers carry is sent once; a unique list has its own', () => {
   const alike = parseResources('cpus:8;mem:2082;disk:3072;ports:[31001-31061]');
   // Agents alike: distinct Resources objects with the same content, as the engine keeps them.
   const a1 = alike.plus(parseResources('')).allocate('*');
@@ -91,16 +92,16 @@ test('a list that several offers carry is sent once; a unique list stays inline'
   for (let round = 0; round < 2; round++) {
     const bytes = encodeAllocation(cycles);
     const allocation = decode(bytes);
-    assert.deepEqual(allocation.offers.map((e) => [e.agentId, e.sharedResources, e.resources.length]), [['a1', 1, 0], ['a2', 1, 0], ['a3', 0, 2], ['a4', 0, 4], ['a1', 1, 0]], `round ${round}`);
-    assert.equal(allocation.sharedResources.length, 1, 'one shared list');
+    assert.deepEqual(allocation.offers.map((e) => [e.agentId, e.sharedResources, e.resources.length]), [['a1', 1, 0], ['a2', 1, 0], ['a3', 2, 0], ['a4', 3, 0], ['a1', 1, 0]], `round ${round}`);
+    assert.deepEqual(allocation.sharedResources.map((list) => list.resources.length), [4, 2, 4], 'three lists');
     const reference = decode(protocol.Allocation.encode(allocationToWire(cycles)).finish());
     assert.deepEqual(allocation.sharedResources[0]!.resources, reference.offers[0]!.resources, 'the shared list holds the offer\'s resources, tagged with its role');
     assert.ok(bytes.length < protocol.Allocation.encode(allocationToWire(cycles)).finish().length, 'smaller than listing every offer');
   }
   // The same content offered to another role is another list: the role is part of every resource.
   const other = decode(encodeAllocation([cycleOf(['f1', '*', 'a1', a1], ['f2', 'web', 'a2', web], ['f3', 'web', 'a3', alike.allocate('web')])]));
-  assert.deepEqual(other.offers.map((e) => e.sharedResources), [0, 1, 1]);
-  assert.equal(other.sharedResources[0]!.resources[0]!.allocationInfo!.role, 'web');
+  assert.deepEqual(other.offers.map((e) => e.sharedResources), [1, 2, 2]);
+  assert.equal(other.sharedResources[1]!.resources[0]!.allocationInfo!.role, 'web');
 });
 
 test('a bad shared-list reference is rejected by the decoder, which then changes nothing', () => {
