@@ -14,7 +14,13 @@ import { decodeResponse, decodeResponseStream, type Decoded } from '../../src/ru
 import { encodeResponse } from '../../src/runtime/response-bytes.ts';
 import { resources as arbitraryResources } from './fixtures/arbitraries.ts';
 
-const id = fc.oneof(fc.constantFrom('f1', 'agent-7', 'róle', '*', 'a/b'), fc.string({ minLength: 1, maxLength: 12 }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 4 }));
+// Short ASCII ids take the byte-by-byte path; long ones (past one entry's 127 bytes) and non-ASCII ones the writer's methods.
+const id = fc.oneof(
+  fc.constantFrom('f1', 'agent-7', 'róle', '*', 'a/b'),
+  fc.string({ minLength: 1, maxLength: 12 }),
+  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 4 }),
+  fc.string({ minLength: 30, maxLength: 140 }),
+);
 
 // Some offers carry lists that others carry too (the same object or equal ones), so some are shared.
 const offered = fc.oneof(arbitraryResources, fc.constantFrom('cpus:1;mem:32', 'cpus:2;ports:[1-3]').map(parseResources), fc.constant(parseResources('cpus:3')));
@@ -102,6 +108,23 @@ test('a list that several offers carry is sent once; a unique list has its own',
   const other = decode(encodeAllocation([cycleOf(['f1', '*', 'a1', a1], ['f2', 'web', 'a2', web], ['f3', 'web', 'a3', alike.allocate('web')])]));
   assert.deepEqual(other.offers.map((e) => e.sharedResources), [1, 2, 2]);
   assert.equal(other.sharedResources[1]!.resources[0]!.allocationInfo!.role, 'web');
+});
+
+test('entries at the edges of the byte-by-byte path: index varints past one byte, ids around 127 bytes, non-ASCII ids', () => {
+  const offers: Array<[string, string, string, Resources]> = [];
+  // 300 distinct lists: shared_resources indices past 127 take two varint bytes.
+  for (let i = 0; i < 300; i++) offers.push([`f${i % 7}`, 'r', `a${i}`, parseResources(`cpus:${i + 1}`).allocate('r')]);
+  // Entries of 125…132 bytes, carried and not, and ids that are not ASCII.
+  for (let n = 100; n < 120; n++) offers.push([`g${n}`, 'r', 'x'.repeat(n), parseResources('cpus:1').allocate('r')]);
+  for (let n = 100; n < 120; n++) offers.push(['h', 'r', `${'y'.repeat(n)}${n}`, parseResources('cpus:1').allocate('r')]);
+  offers.push(['fé', 'r', 'a1', parseResources('cpus:1').allocate('r')], ['fé', 'r', 'ägent', parseResources('cpus:2').allocate('r')]);
+  const cycles = [cycleOf(...offers)];
+  const fast = decode(encodeAllocation(cycles));
+  const reference = decode(protocol.Allocation.encode(allocationToWire(cycles)).finish());
+  assert.equal(fast.sharedResources.length, 300, "cpus:1 … cpus:300, each once");
+  expandOffers(fast);
+  fast.sharedResources = [];
+  assert.deepEqual(fast, reference);
 });
 
 test('a bad shared-list reference is rejected by the decoder, which then changes nothing', () => {

@@ -129,6 +129,66 @@ let replyNumber = 0;
 /** The reply's shared_resources, in index order; kept from reply to reply. */
 const shared: EncodedList[] = [];
 
+const ENTRY_TAG = (OFFERS << 3) | 2;
+const FRAMEWORK_ID_TAG = (FRAMEWORK_ID << 3) | 2;
+const ROLE_TAG = (ROLE << 3) | 2;
+const AGENT_ID_TAG = (AGENT_ID << 3) | 2;
+const SHARED_INDEX_TAG = SHARED_INDEX << 3;
+/** The longest entry written by writeShortEntry: its length prefix is then one byte. */
+const SHORT_ENTRY = 0x7f;
+
+/** An ASCII string field of under 128 chars at `pos`: the position after it, or -1 when `s` is not such a string. */
+function asciiFieldAt(buf: Uint8Array, pos: number, tag: number, s: string): number {
+  const n = s.length;
+  if (n >= 0x80) return -1;
+  buf[pos++] = tag;
+  buf[pos++] = n;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return -1;
+    buf[pos++] = c;
+  }
+  return pos;
+}
+
+/**
+ * One OfferEntry (`carried`: framework and role left out, protocol 3) written byte by byte, for
+ * the common entry: ASCII ids, under 128 bytes in all. False, with nothing written, for any other.
+ * The writer's methods write the same bytes, each with its own capacity check and position
+ * update: at 10,000 offers that took 3.9–4.7 ms against 2.3–2.7 ms this way (embedded Node 18).
+ */
+function writeShortEntry(w: WireWriter, carried: boolean, frameworkId: string, role: string, agentId: string, index: number): boolean {
+  // Tags, one-byte lengths and a varint index of up to 5 bytes around the ids.
+  const ids = agentId.length + (carried ? 0 : frameworkId.length + role.length);
+  if (ids + 14 > SHORT_ENTRY) return false;
+  const buf = w.room(ids + 16);
+  const lengthAt = w.mark() + 1;
+  buf[lengthAt - 1] = ENTRY_TAG;
+  let pos = lengthAt + 1;
+  if (!carried) {
+    pos = asciiFieldAt(buf, pos, FRAMEWORK_ID_TAG, frameworkId);
+    if (pos < 0) return false;
+    pos = asciiFieldAt(buf, pos, ROLE_TAG, role);
+    if (pos < 0) return false;
+  }
+  pos = asciiFieldAt(buf, pos, AGENT_ID_TAG, agentId);
+  if (pos < 0) return false;
+  buf[pos++] = SHARED_INDEX_TAG;
+  for (; index > 0x7f; index >>>= 7) buf[pos++] = (index & 0x7f) | 0x80;
+  buf[pos++] = index;
+  buf[lengthAt] = pos - lengthAt - 1;
+  w.advanceTo(pos);
+  return true;
+}
+
+/** Any OfferEntry, through the writer's methods. */
+function writeEntry(w: WireWriter, carried: boolean, frameworkId: string, role: string, agentId: string, index: number): void {
+  const entry = w.beginLen(OFFERS);
+  if (!carried) w.stringField(FRAMEWORK_ID, frameworkId).stringField(ROLE, role);
+  w.stringField(AGENT_ID, agentId).uintField(SHARED_INDEX, index);
+  w.endLen(entry);
+}
+
 /**
  * Every offer names its list in shared_resources, even a list only it carries: then the reply is
  * written in one pass over the offers, as the engine left them. Counting each list's offers first,
@@ -156,20 +216,12 @@ export function encodeAllocation(cycles: readonly CycleResult[]): Uint8Array {
             list.reply = reply;
             list.index = shared.push(list);
           }
-          // The entry's length prefix: one byte when the entry surely stays under 128 bytes (ids
-          // and an index: most entries), so that endLen need not move it; three bytes per char
-          // covers UTF-8.
-          const idsLength = (carried ? 0 : frameworkId.length + role.length) + agentId.length;
-          const reserved = 12 + 3 * idsLength < 0x80 ? 1 : 2;
-          const entry = w.beginLen(OFFERS, reserved);
+          if (!writeShortEntry(w, carried, frameworkId, role, agentId, list.index)) writeEntry(w, carried, frameworkId, role, agentId, list.index);
           if (!carried) {
-            w.stringField(FRAMEWORK_ID, frameworkId).stringField(ROLE, role);
             lastFramework = frameworkId;
             lastRole = role;
             carried = true;
           }
-          w.stringField(AGENT_ID, agentId).uintField(SHARED_INDEX, list.index);
-          w.endLen(entry, reserved);
         }
       }
     }

@@ -70,9 +70,22 @@ export class WireWriter {
     return this.pos - this.headroom;
   }
 
-  /** The current position, for `copy`. */
+  /** Where the next byte goes: for a hot loop that writes bytes itself into `room(n)`, then `advanceTo`s past them. */
   mark(): number {
     return this.pos;
+  }
+
+  /** The buffer, with at least `n` bytes free from `mark()` on; valid until the next write through the writer. */
+  room(n: number): Uint8Array {
+    this.ensure(n);
+    return this.buf;
+  }
+
+  /** Takes the bytes written into `room()` up to `pos` as written. */
+  advanceTo(pos: number): this {
+    if (pos < this.pos || pos > this.buf.length) throw new RangeError(`WireWriter.advanceTo(${pos}): outside ${this.pos}…${this.buf.length}`);
+    this.pos = pos;
+    return this;
   }
 
   private ensure(n: number): void {
@@ -209,11 +222,6 @@ export class WireWriter {
     else for (let i = 0; i < n; i++) buf[at + i] = bytes[i]!; // set() costs more than it copies, this small
     this.pos = at + n;
     return this;
-  }
-
-  /** A copy of the bytes written since the `mark()` `from`. */
-  copy(from: number): Uint8Array {
-    return this.buf.slice(from, this.pos);
   }
 
   /** The message: a view of the buffer, after the headroom. */
