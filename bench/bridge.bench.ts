@@ -230,10 +230,11 @@ function declineOffersEmbedded(bundle: string, agents: number, frameworks: numbe
 export async function runBridgeBench(options: { agents?: number; frameworks?: number; rounds?: number; warmup?: number; calls?: number; runs?: number } = {}): Promise<BridgeFigures> {
   const agents = options.agents ?? 10_000;
   const frameworks = options.frameworks ?? 1_000;
-  // 3 × 16 paired rounds: one round's ratio moves by ±20% on this VM, so the median of 24 moved by
-  // several points between runs of the bench.
+  // 6 × 16 paired rounds: one round's ratio moves by ±20% on this VM (two runs of the same cycle
+  // 100 ms apart differ by that much), so the median of 24 moved by several points between runs of
+  // the bench, and that of 48 by up to ±3.
   const rounds = options.rounds ?? 16;
-  const runs = options.runs ?? 3;
+  const runs = options.runs ?? 6;
   const warmup = options.warmup ?? 5;
   const cycles = warmup + rounds;
   const dir = mkdtempSync(join(tmpdir(), 'mesos-policy-bridge-bench-'));
