@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstring>
 #include <iterator>
+#include <optional>
 #include <unordered_map>
 
 namespace mesos_policy::addon {
@@ -124,7 +125,9 @@ class BindingImpl final : public Binding {
   std::unordered_map<uint64_t, std::shared_ptr<Request>> inflight_;
   uint64_t next_id_ = 1;
   size_t sweep_at_ = 64;
-  bool resume_polling_ = false;  // the last turn was cut short while serving: poll on at the next
+  // The last turn was cut short while serving or polling: the next one polls on until this (the
+  // poll window the cut-off turn had left). Empty: it was not.
+  std::optional<std::chrono::steady_clock::time_point> resume_polling_until_;
 };
 
 void OnWakeClosed(uv_handle_t* handle) {
@@ -254,9 +257,11 @@ void BindingImpl::OnWake() {
 // Serves the queue, then keeps polling it for spin_wait after each batch, so a caller that calls
 // again soon (or several callers) need not wake the loop. Returns to libuv after spin_wait without
 // a request, or after kLongestTurn in all: timers, I/O and promise jobs must not starve. A turn cut
-// short while requests keep coming wakes the loop itself, so that it comes back here after one
-// libuv iteration and goes on polling instead of going to sleep. After a spinner found the machine
-// busy (RequestQueue::spin_now() zero) it stops polling: there a wake-up is cheap.
+// short, while serving or in the middle of a poll window, wakes the loop itself, so that it comes
+// back here after one libuv iteration and polls out the window instead of going to sleep (a turn
+// that ended mid-window and slept made the caller's next request wake the loop: on a VM that is
+// tens of µs, for one call in every few turns). After a spinner found the machine busy
+// (RequestQueue::spin_now() zero) it stops polling: there a wake-up is cheap.
 void BindingImpl::ServeAndPoll() {
   struct EndPolling {
     RequestQueue& queue;
@@ -266,20 +271,24 @@ void BindingImpl::ServeAndPoll() {
   const auto window = queue_.spin_now();
   const auto turn_ends = Clock::now() + std::max<Clock::duration>(window, kLongestTurn);
   RequestQueue::Batch batch = queue_.BeginPolling();
-  if (batch.empty() && resume_polling_) batch = queue_.Poll(std::min<Clock::time_point>(Clock::now() + window, turn_ends));
-  resume_polling_ = false;
+  if (batch.empty() && resume_polling_until_) batch = queue_.Poll(std::min(*resume_polling_until_, turn_ends));
+  resume_polling_until_.reset();
   while (!batch.empty()) {
     for (const auto& request : batch) Dispatch(request);
     batch.clear();
     const auto now = Clock::now();
     if (queue_.spin_now() == std::chrono::microseconds::zero()) break;  // the machine got busy: sleep
+    const auto window_ends = now + window;
     if (now >= turn_ends) {
-      resume_polling_ = true;
+      resume_polling_until_ = window_ends;
       break;
     }
-    batch = queue_.Poll(std::min<Clock::time_point>(now + window, turn_ends));
+    batch = queue_.Poll(std::min(window_ends, turn_ends));
+    if (batch.empty() && window_ends > turn_ends && queue_.spin_now() > std::chrono::microseconds::zero()) {
+      resume_polling_until_ = window_ends;  // the turn ended, not the window
+    }
   }
-  if (resume_polling_ && wake_ != nullptr && !uv_is_closing(reinterpret_cast<uv_handle_t*>(&wake_->async))) {
+  if (resume_polling_until_ && wake_ != nullptr && !uv_is_closing(reinterpret_cast<uv_handle_t*>(&wake_->async))) {
     queue_.ResumeSoon();
     uv_async_send(&wake_->async);
   }

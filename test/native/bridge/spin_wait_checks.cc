@@ -235,6 +235,24 @@ void WakeUpRuntimeChecks(const std::string& fixtures) {
   Check(all_ok && wakeups < 150, "300 back-to-back 1 ms calls with a 500 us window: the loop polls on across its turns",
         std::to_string(wakeups) + " wake-ups");
 
+  // Short calls with pauses between them (the host's own work, as a master builds its next hook
+  // call): the loop's turn mostly ends while it polls for the next call, not while it serves. It
+  // then wakes itself to poll out the window after one libuv iteration; before, it slept, and the
+  // next call woke it (most turns here: 60–100 wake-ups).
+  {
+    const auto pauses = started.runtime->queue_counters();
+    all_ok = true;
+    for (int i = 0; i < 600; ++i) {
+      all_ok = all_ok && started.runtime->Call("busyUs", "10", milliseconds(5000)).value == "done";
+      const auto resume = Clock::now() + microseconds(80);
+      while (Clock::now() < resume) {
+      }
+    }
+    const auto wakeups = started.runtime->queue_counters().wakeups - pauses.wakeups;
+    Check(all_ok && wakeups < 20, "600 short calls 80 us apart with a 500 us window: a turn that ends mid-poll polls on",
+          std::to_string(wakeups) + " wake-ups");
+  }
+
   // Windows that end all the time while 4 threads call at random moments: a request stranded by a
   // skipped wake-up would time out.
   started.runtime.reset();
