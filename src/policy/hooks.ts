@@ -5,7 +5,10 @@
  * is counted. Any method may return a Promise.
  *
  * Hooks see plain-data views of the Mesos messages (the subsets the bridge carries), never
- * protobuf classes, so the same hook runs in offline tests.
+ * protobuf classes, so the same hook runs in offline tests. Views are read-only (their types say
+ * so). The runtime shares what repeats between calls, frozen: an agent's view, a framework's, a
+ * message's labels and a command's environment are built once per distinct message, so writing
+ * to one throws (and fails the hook). Build new values to change them: `[...task.labels, label]`.
  */
 import type { Attribute, Label, Resources } from '../resources/index.ts';
 

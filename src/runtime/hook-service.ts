@@ -75,11 +75,28 @@ const HOOKS: { readonly [K in HookCallCase]: HookSpec<K> } = {
   },
 };
 
+/** Per hook, what a call needs besides its arguments: its name in errors and its error counter. */
+interface HookCallee {
+  readonly what: string;
+  readonly onError: () => void;
+}
+
 export class HookService {
+  private readonly callees = new Map<HookName, HookCallee>();
+
   constructor(
     private readonly hooks: HookPolicy | undefined,
     private readonly counters: Counters,
   ) {}
+
+  private callee(name: HookName): HookCallee {
+    let callee = this.callees.get(name);
+    if (callee === undefined) {
+      const errors = `hooks/errors/${name}`;
+      this.callees.set(name, (callee = { what: `hook ${name}`, onError: () => this.counters.increment(errors) }));
+    }
+    return callee;
+  }
 
   /** Throws CallError / CodecError for the caller to answer; may return a Promise when the hook does. */
   call(call: wire.HookCall): Reply | Promise<Reply> {
@@ -90,6 +107,7 @@ export class HookService {
     if (this.hooks === undefined) throw new CallError(ErrorCode.UNSUPPORTED, `the policy bundle has no hooks (hook '${name}' called)`);
     const spec = HOOKS[kind] as HookSpec<HookCallCase>;
     const args = spec.args(call[kind] as never);
-    return callPolicyMethod(this.hooks, name, args, `hook ${name}`, (value) => spec.reply(`hook ${name}`, value), () => this.counters.increment(`hooks/errors/${name}`));
+    const { what, onError } = this.callee(name);
+    return callPolicyMethod(this.hooks, name, args, what, spec.reply, onError);
   }
 }

@@ -88,6 +88,6 @@ export class IsolatorService {
     if (isolator === undefined) throw new CallError(ErrorCode.UNSUPPORTED, `the policy bundle has no isolator (isolator '${name}' called)`);
     const spec = METHODS[kind] as MethodSpec<IsolatorCallCase>;
     const args = spec.args(call[kind] as never);
-    return callPolicyMethod(isolator, name, args, `isolator ${name}`, (value) => spec.reply(`isolator ${name}`, value), () => this.counters.increment(`isolator/errors/${name}`));
+    return callPolicyMethod(isolator, name, args, `isolator ${name}`, spec.reply, () => this.counters.increment(`isolator/errors/${name}`));
   }
 }

@@ -19,53 +19,48 @@ function policyFailed(what: string, e: unknown): CallError {
   return new CallError(ErrorCode.POLICY_FAILED, `${what} failed: ${describe(e)}`);
 }
 
-/** `convert` reads the policy's value, so what it throws is the policy's failure too. */
-export function callPolicy<R>(what: string, invoke: () => unknown, convert: (result: unknown) => R): R | Promise<R> {
-  const settle = (result: unknown): R => {
-    try {
-      return convert(result);
-    } catch (e) {
-      throw policyFailed(what, e);
-    }
-  };
-  let result: unknown;
-  let later: boolean;
+/** The policy's value as a reply (undefined: `{}`, "leave unchanged"); what `reply` throws is the policy's failure too. */
+function settle<Reply>(value: unknown, what: string, reply: (what: string, value: unknown) => Reply, onError: () => void): Reply | Partial<Reply> {
   try {
-    result = invoke();
-    later = isPromiseLike(result); // may run a getter of the policy's object
+    return value === undefined ? {} : reply(what, value);
   } catch (e) {
+    onError();
     throw policyFailed(what, e);
   }
-  if (later) {
-    return Promise.resolve(result).then(settle, (e: unknown) => {
-      throw policyFailed(what, e);
-    });
+}
+
+async function settleLater<Reply>(
+  result: PromiseLike<unknown>, what: string, reply: (what: string, value: unknown) => Reply, onError: () => void,
+): Promise<Reply | Partial<Reply>> {
+  let value: unknown;
+  try {
+    value = await result;
+  } catch (e) {
+    onError();
+    throw policyFailed(what, e);
   }
-  return settle(result);
+  return settle(value, what, reply, onError);
 }
 
 /**
  * Calls `target[name](...args)` (a hook or an isolator method; absent → `undefined`, which becomes
- * `{}`, "leave unchanged"), turning its value into a reply with `reply`; `onError` runs once for a
- * failure (sync or async) before it propagates, to count it.
+ * `{}`, "leave unchanged"), turning its value into a reply with `reply(what, value)`; `onError`
+ * runs once for a failure (sync or async) before it propagates, to count it. A synchronous call
+ * makes no closure and no string: label decorators run once per task launch.
  */
 export function callPolicyMethod<Reply>(
   target: object, name: string, args: readonly unknown[], what: string,
-  reply: (value: unknown) => Reply, onError: () => void,
+  reply: (what: string, value: unknown) => Reply, onError: () => void,
 ): Reply | Partial<Reply> | Promise<Reply | Partial<Reply>> {
-  // Read inside callPolicy: even looking the method up runs the policy's code when it is a getter.
-  const invoke = (): unknown => {
-    const method = (target as Record<string, unknown>)[name] as ((...a: unknown[]) => unknown) | undefined;
-    return method === undefined ? undefined : method.apply(target, args as unknown[]);
-  };
-  const counted = (e: unknown): never => {
-    onError();
-    throw e;
-  };
+  let result: unknown;
   try {
-    const result = callPolicy<Reply | Partial<Reply>>(what, invoke, (value) => (value === undefined ? {} : reply(value)));
-    return result instanceof Promise ? result.catch(counted) : result;
+    // Read here: even looking the method up runs the policy's code when it is a getter.
+    const method = (target as Record<string, unknown>)[name] as ((...a: unknown[]) => unknown) | undefined;
+    result = method === undefined ? undefined : method.apply(target, args as unknown[]);
+    if (isPromiseLike(result)) return settleLater(result, what, reply, onError); // may run a getter of the policy's object
   } catch (e) {
-    return counted(e);
+    onError();
+    throw policyFailed(what, e);
   }
+  return settle(result, what, reply, onError);
 }

@@ -5,7 +5,7 @@
  */
 import { Resources, type Attribute, type Label, type ResourceInput } from '../resources/index.ts';
 import type { EnvironmentVariables, LaunchInfo, Limitation } from '../policy/index.ts';
-import { attributeToWire, environmentToWire, labelsToWire, resourcesToWire } from './codec/index.ts';
+import { attributeToWire, environmentToWire, resourcesToWire } from './codec/index.ts';
 import { CallError, ErrorCode } from './errors.ts';
 import { protocol, type wire } from './protocol.ts';
 
@@ -17,14 +17,20 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
+/** The labels as the wire's Labels: each read once and copied (labelsToWire's shape), so nothing the policy does later changes them. */
 export function labelsResult(what: string, x: unknown): wire.ILabels {
   if (!Array.isArray(x)) invalid(what, `${typeof x}; expected an array of { key, value? } labels or undefined`);
-  const labels: Label[] = x.map((l: unknown, i) => {
-    if (!isRecord(l) || typeof l.key !== 'string') invalid(what, `a label #${i} without a string key`);
-    if (l.value !== undefined && typeof l.value !== 'string') invalid(what, `label '${l.key}' with a non-string value`);
-    return l.value === undefined ? { key: l.key } : { key: l.key, value: l.value };
-  });
-  return labelsToWire(labels);
+  const labels: Label[] = [];
+  for (let i = 0; i < x.length; i++) {
+    const l: unknown = x[i];
+    if (!isRecord(l)) invalid(what, `a label #${i} without a string key`);
+    const key = l.key;
+    const value = l.value;
+    if (typeof key !== 'string') invalid(what, `a label #${i} without a string key`);
+    if (value !== undefined && typeof value !== 'string') invalid(what, `label '${key}' with a non-string value`);
+    labels.push(value === undefined ? { key } : { key, value });
+  }
+  return { labels };
 }
 
 export function resourcesResult(what: string, x: unknown): Resources {

@@ -3,10 +3,11 @@
 // POLICY_FAILED and counted; a bundle without hooks or isolator answers UNSUPPORTED.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { definePolicy } from '../../src/policy/index.ts';
+import { definePolicy, type AgentInfoView, type FrameworkInfoView, type TaskView } from '../../src/policy/index.ts';
+import type { Attribute, Label } from '../../src/resources/index.ts';
 import { resourcesFromWire } from '../../src/runtime/codec/index.ts';
 import { protocol, type wire } from '../../src/runtime/protocol.ts';
-import { decodeResponse, encodeRequest, toWire, type Decoded } from '../../src/runtime/requests.ts';
+import { decodeRequest, decodeResponse, encodeRequest, toWire, type Decoded } from '../../src/runtime/requests.ts';
 import { serve } from '../../src/runtime/serve.ts';
 import hooksPolicy from './fixtures/hooks-policy.ts';
 import throwingPolicy from './fixtures/throwing-policy.ts';
@@ -204,4 +205,73 @@ test("a task's command environment: VALUE variables only, the same frozen record
   assert.equal(seen[0], seen[1], 'built once for the same environment');
   const other = { masterLaunchTaskLabelDecorator: { ...call.masterLaunchTaskLabelDecorator, task: { ...TASK, command: { value: 'run', environment: { variables: [{ name: 'A', type: 1, value: '2' }] } } } } };
   assert.equal((await hook(bundle, other)).hook!.labels!.labels[1]!.value, '2');
+});
+
+test("a hook call's agent, framework and labels: one frozen view per distinct message, a policy cannot change them", async () => {
+  const seen: Array<{ task: TaskView; framework: FrameworkInfoView; agent: AgentInfoView }> = [];
+  const bundle = serve(definePolicy({
+    name: 'view-reader',
+    hooks: {
+      masterLaunchTaskLabelDecorator: (task, framework, agent) => {
+        seen.push({ task, framework, agent });
+        if (task.name === 'mutate') (agent.attributes as Attribute[]).push({ name: 'x', type: 'TEXT', text: 'y' });
+        return [...task.labels, { key: 'rack', value: agent.attributes[0]?.type === 'TEXT' ? agent.attributes[0].text : '?' }];
+      },
+    },
+  }));
+  const call = (task: wire.ITaskInfo, agent: wire.IAgentInfo) => ({ masterLaunchTaskLabelDecorator: { task, frameworkInfo: FRAMEWORK, agentInfo: agent } });
+  const labelsOf = (response: Decoded<wire.Response>) => response.hook!.labels!.labels.map((l) => [l.key, l.value]);
+  // Two tasks of one app on one agent: a new task view each, the same agent, framework and labels.
+  assert.deepEqual(labelsOf(await hook(bundle, call(TASK, AGENT))), [['app', 'kafka'], ['rack', 'r1']]);
+  assert.deepEqual(labelsOf(await hook(bundle, call({ ...TASK, taskId: { value: 't2' } }, AGENT))), [['app', 'kafka'], ['rack', 'r1']]);
+  const [first, second] = seen;
+  assert.notEqual(first!.task, second!.task);
+  assert.equal(second!.task.taskId, 't2');
+  assert.equal(first!.agent, second!.agent);
+  assert.equal(first!.framework, second!.framework);
+  assert.equal(first!.task.labels, second!.task.labels);
+  for (const shared of [first!.agent, first!.agent.attributes, first!.agent.attributes[0], first!.framework, first!.framework.roles, first!.framework.labels, first!.task.labels, first!.task.labels[0]]) {
+    assert.ok(Object.isFrozen(shared), JSON.stringify(shared));
+  }
+  assert.deepEqual(first!.agent.attributes, [{ name: 'rack', type: 'TEXT', text: 'r1' }]);
+  assert.deepEqual(first!.framework.roles, ['kafka']);
+  // Another agent: its own view.
+  const other = { ...AGENT, hostname: 'h2', id: { value: 'a2' }, attributes: toWire.attributes('rack:r2') };
+  assert.deepEqual(labelsOf(await hook(bundle, call(TASK, other))), [['app', 'kafka'], ['rack', 'r2']]);
+  assert.notEqual(seen[2]!.agent, first!.agent);
+  assert.equal(seen[2]!.agent.hostname, 'h2');
+  // A policy that writes to a shared view fails (POLICY_FAILED); the next call sees it unchanged.
+  const failed = await hook(bundle, call({ ...TASK, name: 'mutate' }, AGENT));
+  assert.equal(failed.error?.code, Code.POLICY_FAILED);
+  assert.match(failed.error!.message, /TypeError/);
+  assert.deepEqual(labelsOf(await hook(bundle, call(TASK, AGENT))), [['app', 'kafka'], ['rack', 'r1']]);
+  assert.equal(seen[4]!.agent, first!.agent);
+  assert.equal(seen[4]!.agent.attributes.length, 1);
+});
+
+test("only hook calls share decoded AgentInfo messages: an allocator's addAgent decodes its own", () => {
+  serve(hooksPolicy); // installs the decode caches
+  const inHook = () => decodeRequest(encodeRequest({ hook: { masterAgentLostHook: { agentInfo: AGENT } } })).hook!.masterAgentLostHook!.agentInfo!;
+  const inAllocator = () => decodeRequest(encodeRequest({ allocator: { addAgent: { agentId: 'a1', agentInfo: AGENT, total: toWire.resources('cpus:4') } } })).allocator!.addAgent!.agentInfo!;
+  const hooked = inHook();
+  assert.equal(inHook(), hooked);
+  assert.ok(Object.isFrozen(hooked));
+  const allocated = inAllocator();
+  assert.notEqual(allocated, hooked);
+  assert.notEqual(inAllocator(), allocated);
+  assert.ok(!Object.isFrozen(allocated));
+  assert.deepEqual({ ...allocated }, { ...hooked });
+});
+
+test('a hook answering a thenable whose `then` throws: POLICY_FAILED, counted once', async () => {
+  const bundle = serve(definePolicy({
+    name: 'bad-thenable',
+    hooks: {
+      masterLaunchTaskLabelDecorator: () => ({ get then(): never { throw new Error('no then'); } }) as unknown as Label[],
+    },
+  }));
+  const response = await hook(bundle, { masterLaunchTaskLabelDecorator: { task: TASK, frameworkInfo: FRAMEWORK, agentInfo: AGENT } });
+  assert.equal(response.error?.code, Code.POLICY_FAILED);
+  assert.match(response.error!.message, /hook masterLaunchTaskLabelDecorator failed: Error: no then/);
+  assert.equal((await stats(bundle)).get('hooks/errors/masterLaunchTaskLabelDecorator'), 1);
 });

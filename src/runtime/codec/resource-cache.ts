@@ -11,8 +11,12 @@
  *   compares identities by reference, and encoding finds their bytes cached.
  *
  * Task and executor environments (1–2 KB) go through a map keyed by a sample of their bytes,
- * every hit confirmed byte for byte. All are bounded: a map keeps two generations of entries (the
- * older dropped as a whole when the newer fills), the items are held weakly by their messages.
+ * every hit confirmed byte for byte. Inside a hook call, an agent's `AgentInfo`, a framework's
+ * `FrameworkInfo` and `Labels` are looked up by their bytes too: every task launch carries its
+ * agent's and its framework's info again, and an app's tasks carry the same labels (the allocator's
+ * calls decode an agent once, so they would only fill the map). All are bounded: a map keeps two
+ * generations of entries (the older dropped as a whole when the newer fills), the items are held
+ * weakly by their messages.
  */
 import protobuf from 'protobufjs/minimal.js';
 import type { Item } from '../../resources/item.ts';
@@ -119,15 +123,17 @@ function sameBytesAt(buf: Uint8Array, start: number, end: number, bytes: Uint8Ar
   return true;
 }
 
+const always = (): boolean => true;
+
 /**
  * Makes `type.decode`, for a nested message (a length given, read from a Reader), look the
- * message's exact bytes up first. A shared answer is frozen, so no caller can change what a later
- * decode returns.
+ * message's exact bytes up first (only while `when()` says so). A shared answer is frozen, so no
+ * caller can change what a later decode returns.
  */
-function cacheDecode<M extends object>(type: MessageType<M>, cache: DecodeCache): void {
+function cacheDecode<M extends object>(type: MessageType<M>, cache: DecodeCache, when: () => boolean = always): void {
   const decodeUncached = type.decode.bind(type);
   type.decode = (reader: unknown, length?: number, error?: number, depth?: number): M => {
-    if (length === undefined || length > cache.maxBytes || !(reader instanceof protobuf.Reader)) return decodeUncached(reader, length, error, depth);
+    if (length === undefined || length > cache.maxBytes || !(reader instanceof protobuf.Reader) || !when()) return decodeUncached(reader, length, error, depth);
     const r = reader as unknown as Reader;
     const start = r.pos;
     const end = start + length;
@@ -183,16 +189,46 @@ const resources = new ByteKeyCache(CAPACITY, MAX_KEY_BYTES);
  * calls that carry them (label decorators, executor environment) decode each one once.
  */
 const environments = new SampledKeyCache(1 << 10, 1 << 14);
+/** Per hook call: agents (a master launches onto thousands), frameworks, label sets. */
+const agents = new ByteKeyCache(1 << 12, 1 << 12);
+const frameworks = new ByteKeyCache(1 << 10, 1 << 12);
+const labels = new ByteKeyCache(1 << 12, 1 << 12);
 const items = new WeakMap<object, Item>();
+
+/** How many HookCall decodes are under way (a HookCall never nests one; a count is exact anyway). */
+let decodingHookCalls = 0;
+const inHookCall = (): boolean => decodingHookCalls > 0;
+
+/** Marks the nested decodes of a HookCall, for the caches that serve hook calls only. */
+function markHookCallDecode(): void {
+  const type = protocol.HookCall as unknown as MessageType<wire.HookCall>;
+  const decodeUnmarked = type.decode.bind(type);
+  type.decode = (reader: unknown, length?: number, error?: number, depth?: number): wire.HookCall => {
+    decodingHookCalls++;
+    try {
+      return decodeUnmarked(reader, length, error, depth);
+    } finally {
+      decodingHookCalls--;
+    }
+  };
+}
 
 let installed = false;
 
-/** Routes nested `Resource` and `Environment` decodes through the caches; once per process (the generated code reads `decode` at each call). */
+/**
+ * Routes nested `Resource` and `Environment` decodes, and a hook call's `AgentInfo`,
+ * `FrameworkInfo` and `Labels`, through the caches; once per process (the generated code reads
+ * `decode` at each call).
+ */
 export function installResourceDecodeCache(): void {
   if (installed) return;
   installed = true;
   cacheDecode(protocol.Resource as unknown as MessageType<wire.Resource>, resources);
   cacheDecode(protocol.Environment as unknown as MessageType<wire.Environment>, environments);
+  markHookCallDecode();
+  cacheDecode(protocol.AgentInfo as unknown as MessageType<wire.AgentInfo>, agents, inHookCall);
+  cacheDecode(protocol.FrameworkInfo as unknown as MessageType<wire.FrameworkInfo>, frameworks, inHookCall);
+  cacheDecode(protocol.Labels as unknown as MessageType<wire.Labels>, labels, inHookCall);
 }
 
 /** The item validated from this (cached, frozen) message before, if any. */

@@ -3,6 +3,7 @@
  * ExecutorInfo, CommandInfo, FrameworkInfo, AgentInfo, ContainerID and TaskStatus; and the
  * `Environment` both ways.
  */
+import type { Label } from '../../resources/index.ts';
 import type {
   AgentInfoView, CommandView, ContainerIdView, EnvironmentVariables, ExecutorView, FrameworkInfoView, TaskState, TaskStatusView, TaskView,
 } from '../../policy/index.ts';
@@ -63,6 +64,40 @@ function commandFromWire(c: wire.ICommandInfo): CommandView {
 
 const NO_VARIABLES: EnvironmentVariables = Object.freeze({});
 
+/** Freezes a view's plain objects and arrays, all the way down; class instances (Resources) are immutable already. */
+function freezeView<V>(value: V): V {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return value;
+  Object.freeze(value);
+  for (const key of Object.keys(value)) freezeView((value as Record<string, unknown>)[key]);
+  return value;
+}
+
+/**
+ * A view of a cached (frozen, shared) message is built once and frozen, as the message is, and
+ * every call that brings the same bytes gets it (codec/resource-cache.ts: a hook call's agent,
+ * framework and labels); a view of any other message is built each time. What `build` throws
+ * is not kept: the same bytes fail again, as they should.
+ */
+function sharedViews<M extends object, V>(build: (message: M, field: string) => V): (message: M, field: string) => V {
+  const built = new WeakMap<M, V>();
+  return (message, field) => {
+    if (!Object.isFrozen(message)) return build(message, field);
+    let view = built.get(message);
+    if (view === undefined) built.set(message, (view = freezeView(build(message, field))));
+    return view;
+  };
+}
+
+const labelsView = sharedViews((labels: wire.ILabels) => labelsFromWire(labels));
+const NO_LABELS: readonly Label[] = Object.freeze([]);
+
+/** A message's labels (absent: none). */
+function labelsOf(labels: wire.ILabels | undefined): readonly Label[] {
+  return labels === undefined ? NO_LABELS : labelsView(labels, 'labels');
+}
+
 export function executorFromWire(e: wire.IExecutorInfo, field: string): ExecutorView {
   const frameworkId = opt(e, 'frameworkId')?.value ?? undefined;
   const name = opt(e, 'name');
@@ -72,7 +107,7 @@ export function executorFromWire(e: wire.IExecutorInfo, field: string): Executor
   if (name !== undefined) view.name = name;
   if (command !== undefined) view.command = commandFromWire(command);
   view.resources = resourcesFromWire(e.resources, `${field}.resources`);
-  view.labels = labelsFromWire(opt(e, 'labels'));
+  view.labels = labelsOf(opt(e, 'labels'));
   return view as ExecutorView;
 }
 
@@ -86,12 +121,17 @@ export function taskFromWire(t: wire.ITaskInfo | null | undefined, field: string
   view.resources = resourcesFromWire(t.resources, `${field}.resources`);
   if (executor !== undefined) view.executor = executorFromWire(executor, `${field}.executor`);
   if (command !== undefined) view.command = commandFromWire(command);
-  view.labels = labelsFromWire(opt(t, 'labels'));
+  view.labels = labelsOf(opt(t, 'labels'));
   return view as TaskView;
 }
 
+const NO_FRAMEWORK: FrameworkInfoView = freezeView({ name: '', user: '', roles: ['*'], capabilities: [], labels: [] });
+
 export function frameworkViewFromWire(f: wire.IFrameworkInfo | null | undefined): FrameworkInfoView {
-  if (f === null || f === undefined) return { name: '', user: '', roles: ['*'], capabilities: [], labels: [] };
+  return f === null || f === undefined ? NO_FRAMEWORK : frameworkView(f, 'framework_info');
+}
+
+const frameworkView = sharedViews((f: wire.IFrameworkInfo): FrameworkInfoView => {
   const capabilities = frameworkCapabilitiesFromWire(f.capabilities);
   const role = opt(f, 'role');
   const roles = capabilities.includes('MULTI_ROLE') ? [...new Set(list(f.roles))] : [role === undefined || role === '' ? '*' : role];
@@ -106,12 +146,16 @@ export function frameworkViewFromWire(f: wire.IFrameworkInfo | null | undefined)
   if (principal !== undefined) view.principal = principal;
   if (hostname !== undefined) view.hostname = hostname;
   view.capabilities = capabilities;
-  view.labels = labelsFromWire(opt(f, 'labels'));
+  view.labels = labelsOf(opt(f, 'labels'));
   return view as FrameworkInfoView;
-}
+});
 
 export function agentViewFromWire(a: wire.IAgentInfo | null | undefined, field: string): AgentInfoView {
   if (a === null || a === undefined) throw new CodecError(field, 'is required');
+  return agentView(a, field);
+}
+
+const agentView = sharedViews((a: wire.IAgentInfo, field: string): AgentInfoView => {
   const id = opt(a, 'id')?.value ?? undefined;
   const port = opt(a, 'port');
   const domain = domainFromWire(opt(a, 'domain'));
@@ -123,7 +167,7 @@ export function agentViewFromWire(a: wire.IAgentInfo | null | undefined, field: 
   view.attributes = attributesFromWire(a.attributes, `${field}.attributes`);
   if (domain !== undefined) view.domain = domain;
   return view as AgentInfoView;
-}
+});
 
 export function containerIdFromWire(c: wire.IContainerID | null | undefined, field: string): ContainerIdView {
   if (c === null || c === undefined) throw new CodecError(field, 'is required');
@@ -155,6 +199,6 @@ export function taskStatusFromWire(s: wire.ITaskStatus | null | undefined, field
     ...(executorId === undefined ? {} : { executorId }),
     ...(timestamp === undefined ? {} : { timestamp }),
     ...(healthy === undefined ? {} : { healthy }),
-    labels: labelsFromWire(opt(s, 'labels')),
+    labels: labelsOf(opt(s, 'labels')),
   };
 }
