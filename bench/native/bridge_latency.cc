@@ -6,7 +6,8 @@
 //   runtime-bundle  a policy bundle built with buildPolicyBundle whose hooks decorate task labels:
 //                   a ~2 KB MasterLaunchTaskLabelDecorator call, its request made as the Mesos hook
 //                   adapter makes it (native/wire) and its reply parsed with libprotobuf here,
-//                   decoded and encoded with protobufjs in the runtime, through the user's hook.
+//                   decoded and encoded with protobufjs in the runtime, through the user's hook;
+//                   each call a new task, on one of 1,000 agents in turn (Launches)
 //   spin_wait_us    RuntimeOptions::spin_wait (default: the runtime's default; 0: no spinning);
 //                   a trailing + sets spin_on_busy_machine (spin even when the machine is busy)
 //   node-arg        RuntimeOptions::node_args (V8/Node flags for the process, e.g. --max-semi-space-size=2)
@@ -194,6 +195,38 @@ std::string AdapterHookRequest(const protocol::MasterLaunchTaskLabelDecorator& h
   return request.Finish(1.0e12);
 }
 
+// Task launches as a master sees them: every task id new, the agents many (kAgents, round-robin,
+// each with its own id, hostname and rack), one framework. What repeats between the calls
+// (an agent's info, the framework's, the app's labels and environment) repeats as in a cluster.
+class Launches {
+ public:
+  static constexpr int kAgents = 1000;
+
+  explicit Launches(const protocol::MasterLaunchTaskLabelDecorator& base) {
+    for (int i = 0; i < kAgents; i++) {
+      protocol::MasterLaunchTaskLabelDecorator& args = held_.emplace_back(base);
+      const std::string agent_id = "0f4bb7a1-5f0e-4d8c-9a61-6c2d1c9b0f3e-S" + std::to_string(i);
+      args.mutable_task()->mutable_agent_id()->set_value(agent_id);
+      protocol::AgentInfo* agent = args.mutable_agent_info();
+      agent->mutable_id()->set_value(agent_id);
+      agent->set_hostname("agent-" + std::to_string(i) + ".dc1.example.com");
+      agent->mutable_attributes(0)->mutable_text()->set_value("r" + std::to_string(i % 40));
+    }
+  }
+
+  // The next launch's arguments, as the master holds them when it runs the hook.
+  const protocol::MasterLaunchTaskLabelDecorator& Next() {
+    protocol::MasterLaunchTaskLabelDecorator& args = held_[next_ % kAgents];
+    args.mutable_task()->mutable_task_id()->set_value("kafka-broker__5b9d6c1e-8f1a-4e0a-9a7e-" + std::to_string(next_));
+    next_++;
+    return args;
+  }
+
+ private:
+  std::vector<protocol::MasterLaunchTaskLabelDecorator> held_;
+  uint64_t next_ = 0;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -272,7 +305,8 @@ int main(int argc, char** argv) {
     }
   }
   Figure("hook_request_bytes", static_cast<double>(hook.size()));
-  const auto make = [&arguments] { return AdapterHookRequest(arguments); };  // as the adapter makes each request
+  Launches launches(arguments);
+  const auto make = [&launches] { return AdapterHookRequest(launches.Next()); };  // as the adapter makes each request
   const auto check = [](const std::string& answer) {
     protocol::Response response;
     if (!response.ParseFromString(answer) || !response.has_hook() || !response.hook().has_labels()) {
