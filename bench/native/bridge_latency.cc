@@ -66,7 +66,7 @@ double Percentile(std::vector<double> xs, double p) {
 }
 
 void Figure(const std::string& name, double value) {
-  std::printf("figure %s %.2f\n", name.c_str(), value);
+  std::printf("figure %s %.6g\n", name.c_str(), value);
   std::fflush(stdout);
 }
 
@@ -79,6 +79,7 @@ void WakeUpFigures(const std::string& name, bridge::PolicyRuntime& runtime, cons
   Figure(name + "_caller_wakeups_per_call",
          1.0 - static_cast<double>(after.answered_while_spinning - before.answered_while_spinning) / calls);
   Figure(name + "_contended_spins_per_call", static_cast<double>(after.contended - before.contended) / calls);
+  Figure(name + "_slow_wakeups_per_call", static_cast<double>(after.slow_wakeups - before.slow_wakeups) / calls);
 }
 
 // Sequential calls from this thread; `make` builds each payload, `check` parses each answer. The

@@ -128,6 +128,7 @@ class BindingImpl final : public Binding {
   // The last turn was cut short while serving or polling: the next one polls on until this (the
   // poll window the cut-off turn had left). Empty: it was not.
   std::optional<std::chrono::steady_clock::time_point> resume_polling_until_;
+  bool answered_a_sleeper_ = false;  // the batch just served woke a caller (RequestQueue::poll_now)
 };
 
 void OnWakeClosed(uv_handle_t* handle) {
@@ -260,24 +261,26 @@ void BindingImpl::OnWake() {
 // short, while serving or in the middle of a poll window, wakes the loop itself, so that it comes
 // back here after one libuv iteration and polls out the window instead of going to sleep (a turn
 // that ended mid-window and slept made the caller's next request wake the loop: on a VM that is
-// tens of µs, for one call in every few turns). After a spinner found the machine busy
-// (RequestQueue::spin_now() zero) it stops polling: there a wake-up is cheap.
+// tens of µs, for one call in every few turns). After a batch that woke a caller it polls longer
+// while wake-ups are slow (RequestQueue::poll_now). After a spinner found the machine busy
+// (spin_now() zero) it stops polling: there a wake-up is cheap.
 void BindingImpl::ServeAndPoll() {
   struct EndPolling {
     RequestQueue& queue;
     ~EndPolling() { queue.EndPolling(); }  // also on a throw: otherwise nobody would wake the loop
   } end_polling{queue_};
   using Clock = RequestQueue::Clock;
-  const auto window = queue_.spin_now();
-  const auto turn_ends = Clock::now() + std::max<Clock::duration>(window, kLongestTurn);
+  const auto turn_ends = Clock::now() + std::max<Clock::duration>(queue_.spin_now(), kLongestTurn);
   RequestQueue::Batch batch = queue_.BeginPolling();
   if (batch.empty() && resume_polling_until_) batch = queue_.Poll(std::min(*resume_polling_until_, turn_ends));
   resume_polling_until_.reset();
   while (!batch.empty()) {
+    answered_a_sleeper_ = false;
     for (const auto& request : batch) Dispatch(request);
     batch.clear();
     const auto now = Clock::now();
-    if (queue_.spin_now() == std::chrono::microseconds::zero()) break;  // the machine got busy: sleep
+    const auto window = queue_.poll_now(answered_a_sleeper_);
+    if (window == std::chrono::microseconds::zero()) break;  // the machine got busy: sleep
     const auto window_ends = now + window;
     if (now >= turn_ends) {
       resume_polling_until_ = window_ends;
@@ -391,7 +394,7 @@ void BindingImpl::Answer(uint64_t id, Result result) {
   if (found == inflight_.end()) return;  // swept: its caller gave up long ago
   std::shared_ptr<Request> request = std::move(found->second);
   inflight_.erase(found);
-  request->Finish(std::move(result));
+  if (request->Finish(std::move(result))) answered_a_sleeper_ = true;
 }
 
 // Promises that never settle would keep their abandoned requests forever; drop those now and then.

@@ -35,7 +35,10 @@ Result BlockingCall(RequestQueue& queue, const std::shared_ptr<Request>& request
     queue.NoteSpin(contended);
   }
   Request::State left = Request::State::kQueued;
-  if (auto result = request->Await(until, &left)) return std::move(*result);
+  if (auto result = request->Await(until, &left)) {
+    if (request->wake_up_latency() > Request::Clock::duration::zero()) queue.NoteWakeUp(request->wake_up_latency());
+    return std::move(*result);
+  }
   const bool interrupted = left == Request::State::kRunning && interrupt && interrupt(request.get());
   return Result::Timeout(DeadlineMessage(request->method(), deadline, left, interrupted));
 }

@@ -22,15 +22,20 @@ bool Request::Suspend() {
   return true;
 }
 
-void Request::Finish(Result result) {
+bool Request::Finish(Result result) {
   Callback done;
+  bool woke = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (state_ == State::kDone || state_ == State::kAbandoned) return;
+    if (state_ == State::kDone || state_ == State::kAbandoned) return false;
     state_ = State::kDone;
     if (!done_) {
       result_ = std::move(result);
       done_flag_.store(true, std::memory_order_release);
+      if (waiting_) {
+        finished_at_ = Clock::now();
+        woke = true;
+      }
     } else {
       done.swap(done_);  // the state change above makes this the only run
     }
@@ -40,6 +45,7 @@ void Request::Finish(Result result) {
   } else {
     answered_.notify_one();
   }
+  return woke;
 }
 
 bool Request::abandoned() {
@@ -53,8 +59,13 @@ bool Request::SpinUntilAnswered(Clock::time_point until, bool* contended) {
 
 std::optional<Result> Request::Await(Clock::time_point deadline, State* left) {
   std::unique_lock<std::mutex> lock(mutex_);
+  waiting_ = true;
   answered_.wait_until(lock, deadline, [this] { return state_ == State::kDone; });
-  if (state_ == State::kDone) return std::move(result_);
+  waiting_ = false;
+  if (state_ == State::kDone) {
+    if (finished_at_ != Clock::time_point{}) wake_up_latency_ = Clock::now() - finished_at_;
+    return std::move(result_);
+  }
   *left = state_;
   state_ = State::kAbandoned;
   return std::nullopt;

@@ -45,10 +45,11 @@ class Request {
 
   // Loop thread. Begin: queued → running, false if the caller gave up. Suspend: running → pending,
   // false if the caller gave up (or it is already answered). Finish: → done and wake the caller (or
-  // run its callback, on this thread); ignored if the caller gave up.
+  // run its callback, on this thread); ignored if the caller gave up. Returns whether it woke a
+  // blocking caller that slept for its answer.
   bool Begin();
   bool Suspend();
-  void Finish(Result result);
+  bool Finish(Result result);
   bool abandoned();
 
   // Blocking caller: spins (politely, spin.h) until answered or `until`; true if answered. An
@@ -61,6 +62,9 @@ class Request {
   // Blocking caller: waits until answered or `deadline`. On time-out the request is abandoned and
   // nullopt returned; `*left` says which state it was abandoned in (kRunning: JS may be stuck in it).
   std::optional<Result> Await(Clock::time_point deadline, State* left);
+  // After Await answered: how long the caller took to run again once the answer came, if it was
+  // asleep for it (a thread wake-up: tens of µs on a calm VM, hundreds on a busy host); else zero.
+  Clock::duration wake_up_latency() const { return wake_up_latency_; }
 
   // Asynchronous caller's deadline: abandons the request if it is still unanswered and hands back
   // its callback, which the caller must run once with the time-out; empty if it was answered.
@@ -76,6 +80,9 @@ class Request {
   std::atomic<bool> begun_flag_{false};  // state_ has reached kRunning, for a spinning caller (set under mutex_)
   Callback done_;
   Result result_;
+  bool waiting_ = false;                // a blocking caller sleeps in Await (under mutex_)
+  Clock::time_point finished_at_{};     // when Finish answered a sleeping caller
+  Clock::duration wake_up_latency_{};   // Await's caller only
 };
 
 // Runs a host callback with `result`. The callback is host code called from the runtime's threads

@@ -86,7 +86,28 @@ void RequestQueue::EndPolling() {
 std::chrono::microseconds RequestQueue::spin_now() const {
   if (spin_wait_ == std::chrono::microseconds::zero()) return spin_wait_;
   const int64_t now = Clock::now().time_since_epoch().count();
-  return now < calm_from_ns_.load(std::memory_order_relaxed) ? std::chrono::microseconds::zero() : spin_wait_;
+  if (now < calm_from_ns_.load(std::memory_order_relaxed)) return std::chrono::microseconds::zero();
+  if (now < wake_up_spin_until_.load(std::memory_order_relaxed)) {
+    return std::max(spin_wait_, std::chrono::duration_cast<std::chrono::microseconds>(
+                                    std::chrono::nanoseconds(wake_up_spin_ns_.load(std::memory_order_relaxed))));
+  }
+  return spin_wait_;
+}
+
+std::chrono::microseconds RequestQueue::poll_now(bool answered_a_sleeper) const {
+  const auto spin = spin_now();
+  return answered_a_sleeper ? spin : std::min(spin, spin_wait_);
+}
+
+void RequestQueue::NoteWakeUp(std::chrono::nanoseconds latency) {
+  if (spin_wait_ == std::chrono::microseconds::zero() || 2 * latency <= spin_wait_) return;
+  slow_wakeups_.fetch_add(1, std::memory_order_relaxed);
+  const int64_t now = Clock::now().time_since_epoch().count();
+  int64_t window = std::min<int64_t>(2 * latency.count(), std::chrono::nanoseconds(kMaxWakeUpSpin).count());
+  // Within a spell the widest window stays: one quick wake-up among slow ones is no sign it ended.
+  if (now < wake_up_spin_until_.load(std::memory_order_relaxed)) window = std::max(window, wake_up_spin_ns_.load(std::memory_order_relaxed));
+  wake_up_spin_ns_.store(window, std::memory_order_relaxed);
+  wake_up_spin_until_.store(now + std::chrono::nanoseconds(kWakeUpSpinFor).count(), std::memory_order_relaxed);
 }
 
 void RequestQueue::NoteSpin(bool contended) {
@@ -133,6 +154,7 @@ RequestQueue::Counters RequestQueue::counters() {
   Counters counters = counters_;
   counters.answered_while_spinning = answered_while_spinning_.load(std::memory_order_relaxed);
   counters.contended = contended_.load(std::memory_order_relaxed);
+  counters.slow_wakeups = slow_wakeups_.load(std::memory_order_relaxed);
   return counters;
 }
 

@@ -51,9 +51,27 @@ class RequestQueue {
   // ms or a few (on an idle 2-core VM 1-3% of spins, in bursts; the earlier rule, three contended
   // spins in a row, had spinning off for a fifth of the hook calls there). On a busy machine nearly
   // every spin is descheduled, for as long as it stays busy.
+  // While thread wake-ups are slow (NoteWakeUp), the window is longer than spin_wait: as long as two
+  // of them, at most kMaxWakeUpSpin. The caller's window; the loop's is poll_now.
   std::chrono::microseconds spin_now() const;
+  // The loop's poll window after a batch: spin_now after it answered a caller that slept (that
+  // caller comes back once woken, slowly in a slow spell), else spin_wait (zero in a calm-down):
+  // an isolated call's caller spins through its answer, and a longer poll after it would only
+  // burn CPU until the next call, which is not coming soon.
+  std::chrono::microseconds poll_now(bool answered_a_sleeper) const;
   // After a spin (either side): whether it found the machine busy.
   void NoteSpin(bool contended);
+  // A blocking caller that slept for its answer: how long its wake-up took. On a VM whose host is
+  // busy a wake-up takes hundreds of µs, longer than spin_wait; then each side's window runs out
+  // while the other is being woken, so each hand-off needs a wake-up, which lets the next window
+  // run out too: a chain of wake-ups that lasts as long as they stay slow (bench: a tenth of the
+  // hook calls, at 350 µs each, in such spells). A wake-up longer than half of spin_wait widens
+  // both sides' windows to twice it (at most kMaxWakeUpSpin) for kWakeUpSpinFor, renewed by each
+  // slow one, so the hand-offs after it are caught spinning (the loop's only after it woke a
+  // caller: poll_now). On a calm host wake-ups take 30-60 µs and nothing changes.
+  void NoteWakeUp(std::chrono::nanoseconds latency);
+  static constexpr std::chrono::microseconds kMaxWakeUpSpin{1000};
+  static constexpr std::chrono::milliseconds kWakeUpSpinFor{100};
   static constexpr std::chrono::milliseconds kBusyFor{10};
   static constexpr int kCalmSpinsInARow = 8;
   static constexpr std::chrono::milliseconds kMinCalmDown{20};
@@ -88,6 +106,7 @@ class RequestQueue {
     uint64_t polled = 0;
     uint64_t answered_while_spinning = 0;
     uint64_t contended = 0;  // spins cut short because the machine was busy
+    uint64_t slow_wakeups = 0;  // wake-ups that widened the windows (NoteWakeUp)
   };
   Counters counters();
   void CountAnsweredWhileSpinning() { answered_while_spinning_.fetch_add(1, std::memory_order_relaxed); }
@@ -114,6 +133,10 @@ class RequestQueue {
   std::atomic<int> calm_in_a_row_{0};
   std::atomic<int64_t> calm_down_ns_{0};  // the last calm-down's length
   std::atomic<int64_t> calm_from_ns_{0};  // steady_clock: no spinning before this
+  // NoteWakeUp's state, a heuristic as well.
+  std::atomic<int64_t> wake_up_spin_ns_{0};    // the widened window
+  std::atomic<int64_t> wake_up_spin_until_{0};  // steady_clock: widened until this
+  std::atomic<uint64_t> slow_wakeups_{0};
 };
 
 }  // namespace mesos_policy::bridge

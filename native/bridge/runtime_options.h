@@ -37,7 +37,8 @@ struct RuntimeOptions {
   // back to libuv (a request that comes meanwhile needs no wake-up). Each wake-up of a sleeping
   // thread costs ~30-60 µs on an idle VM; the price is up to this much CPU per call on each side.
   // Zero: no spinning (every call wakes the loop, every answer wakes its caller). At most
-  // kMaxSpinWait.
+  // kMaxSpinWait. While wake-ups are slower than this (a busy host), both sides spin longer, up to
+  // 1 ms (RequestQueue::NoteWakeUp).
   std::chrono::microseconds spin_wait{kDefaultSpinWait};
   // A spinner that finds itself descheduled (the machine is busy: there a wake-up is cheap and a
   // spinner only takes CPU from others) turns spinning off for 200 ms. True: spin regardless (a

@@ -89,6 +89,27 @@ void QueueChecks() {
   calm.NoteSpin(true);
   Check(calm.spin_now() == microseconds(0) && calm.last_calm_down() == 2 * RequestQueue::kMinCalmDown,
         "queue: busy again soon after a calm-down: the next one is twice as long");
+
+  // Slow wake-ups widen both sides' windows for a while (NoteWakeUp).
+  RequestQueue waking(microseconds(100));
+  waking.NoteWakeUp(microseconds(50));
+  Check(waking.spin_now() == microseconds(100) && waking.counters().slow_wakeups == 0,
+        "queue: a wake-up within half the spin_wait changes nothing");
+  waking.NoteWakeUp(microseconds(300));
+  Check(waking.spin_now() == microseconds(600) && waking.counters().slow_wakeups == 1,
+        "queue: a slow wake-up widens the window to twice its length");
+  Check(waking.poll_now(true) == microseconds(600) && waking.poll_now(false) == microseconds(100),
+        "queue: the loop polls longer only after it woke a caller (an isolated call's caller spun)");
+  waking.NoteWakeUp(microseconds(200));
+  Check(waking.spin_now() == microseconds(600), "queue: within a slow spell the widest window stays");
+  waking.NoteWakeUp(milliseconds(5));
+  Check(waking.spin_now() == RequestQueue::kMaxWakeUpSpin, "queue: the widened window is at most kMaxWakeUpSpin");
+  std::this_thread::sleep_for(RequestQueue::kWakeUpSpinFor + milliseconds(5));
+  Check(waking.spin_now() == microseconds(100), "queue: kWakeUpSpinFor after the last slow wake-up, the window is spin_wait again");
+  RequestQueue never(microseconds(0));
+  never.NoteWakeUp(milliseconds(5));
+  Check(never.spin_now() == microseconds(0) && never.counters().slow_wakeups == 0, "queue: without spinning, slow wake-ups change nothing");
+
   queue.Close();
   queue.BeginPolling();
   Check(!queue.Push(NewRequest()), "queue: a closed queue refuses requests while polling too");
@@ -154,6 +175,30 @@ void AwaitChecks() {
   server.join();
   Check(r.ok() && queued.counters().answered_while_spinning == 0,
         "caller: a request still queued at the end of the spin_wait is waited for asleep", Show(r));
+  // Its wake-up took far less than half its 20 ms spin_wait (even on a loaded machine).
+  Check(queued.counters().slow_wakeups == 0 && queued.spin_now() == milliseconds(20),
+        "caller: a quick wake-up leaves the spin window as it was");
+
+  // The wake-up latency a sleeping caller measures: from the answer to the caller running again.
+  auto slept = NewRequest();
+  std::thread answer_later([&] {
+    std::this_thread::sleep_for(milliseconds(20));
+    slept->Begin();
+    slept->Finish(Result::Ok("x"));
+  });
+  left = Request::State::kQueued;
+  result = slept->Await(Clock::now() + milliseconds(5000), &left);
+  answer_later.join();
+  Check(result && result->ok() && slept->wake_up_latency() > Request::Clock::duration::zero() &&
+            slept->wake_up_latency() < milliseconds(1000),
+        "caller: a caller asleep for its answer knows how long its wake-up took",
+        std::to_string(std::chrono::duration_cast<microseconds>(slept->wake_up_latency()).count()) + " us");
+  auto ready = NewRequest();
+  ready->Begin();
+  ready->Finish(Result::Ok("y"));
+  result = ready->Await(Clock::now() + milliseconds(5000), &left);
+  Check(result && result->ok() && ready->wake_up_latency() == Request::Clock::duration::zero(),
+        "caller: an answer there before the caller waits involves no wake-up");
 
   int slots = 0;
   while (slots < 1000 && queue.TakeSpinSlot()) slots++;
