@@ -64,8 +64,8 @@ class RequestQueue {
   // A blocking caller that slept for its answer: how long its wake-up took. On a VM whose host is
   // busy a wake-up takes hundreds of µs, longer than spin_wait; then each side's window runs out
   // while the other is being woken, so each hand-off needs a wake-up, which lets the next window
-  // run out too: a chain of wake-ups that lasts as long as they stay slow (bench: a tenth of the
-  // hook calls, at 350 µs each, in such spells). A wake-up longer than half of spin_wait widens
+  // run out too: a chain of wake-ups that lasts as long as they stay slow (bench: a fifth of the
+  // hook calls, at ~350 µs each, in such spells). A wake-up longer than half of spin_wait widens
   // both sides' windows to twice it (at most kMaxWakeUpSpin) for kWakeUpSpinFor, renewed by each
   // slow one, so the hand-offs after it are caught spinning (the loop's only after it woke a
   // caller: poll_now). On a calm host wake-ups take 30-60 µs and nothing changes.

@@ -12,7 +12,7 @@ import { CodecError } from './codec/errors.ts';
 import { opt } from './codec/presence.ts';
 import type { Counters } from './counters.ts';
 import { CallError, ErrorCode } from './errors.ts';
-import { callPolicyMethod } from './policy-call.ts';
+import { callPolicyMethod, PolicyCallees } from './policy-call.ts';
 import { attributesResult, environmentResult, labelsResult, resourcesResultToWire } from './policy-results.ts';
 import type { wire } from './protocol.ts';
 
@@ -75,27 +75,14 @@ const HOOKS: { readonly [K in HookCallCase]: HookSpec<K> } = {
   },
 };
 
-/** Per hook, what a call needs besides its arguments: its name in errors and its error counter. */
-interface HookCallee {
-  readonly what: string;
-  readonly onError: () => void;
-}
-
 export class HookService {
-  private readonly callees = new Map<HookName, HookCallee>();
+  private readonly callees: PolicyCallees;
 
   constructor(
     private readonly hooks: HookPolicy | undefined,
     private readonly counters: Counters,
-  ) {}
-
-  private callee(name: HookName): HookCallee {
-    let callee = this.callees.get(name);
-    if (callee === undefined) {
-      const errors = `hooks/errors/${name}`;
-      this.callees.set(name, (callee = { what: `hook ${name}`, onError: () => this.counters.increment(errors) }));
-    }
-    return callee;
+  ) {
+    this.callees = new PolicyCallees('hook', 'hooks/errors/', counters);
   }
 
   /** Throws CallError / CodecError for the caller to answer; may return a Promise when the hook does. */
@@ -107,7 +94,7 @@ export class HookService {
     if (this.hooks === undefined) throw new CallError(ErrorCode.UNSUPPORTED, `the policy bundle has no hooks (hook '${name}' called)`);
     const spec = HOOKS[kind] as HookSpec<HookCallCase>;
     const args = spec.args(call[kind] as never);
-    const { what, onError } = this.callee(name);
+    const { what, onError } = this.callees.of(name);
     return callPolicyMethod(this.hooks, name, args, what, spec.reply, onError);
   }
 }

@@ -9,7 +9,7 @@ import { list, opt } from './codec/presence.ts';
 import { scalarMapFromWire } from './codec/values.ts';
 import type { Counters } from './counters.ts';
 import { CallError, ErrorCode } from './errors.ts';
-import { callPolicyMethod } from './policy-call.ts';
+import { callPolicyMethod, PolicyCallees } from './policy-call.ts';
 import { launchInfoResult, limitationResult, statisticsResult } from './policy-results.ts';
 import type { wire } from './protocol.ts';
 
@@ -74,10 +74,14 @@ const METHODS: { readonly [K in IsolatorCallCase]: MethodSpec<K> } = {
 };
 
 export class IsolatorService {
+  private readonly callees: PolicyCallees;
+
   constructor(
     private readonly isolator: IsolatorPolicy | undefined,
     private readonly counters: Counters,
-  ) {}
+  ) {
+    this.callees = new PolicyCallees('isolator', 'isolator/errors/', counters);
+  }
 
   call(call: wire.IsolatorCall): Reply | Promise<Reply> {
     const kind = call.call;
@@ -88,6 +92,7 @@ export class IsolatorService {
     if (isolator === undefined) throw new CallError(ErrorCode.UNSUPPORTED, `the policy bundle has no isolator (isolator '${name}' called)`);
     const spec = METHODS[kind] as MethodSpec<IsolatorCallCase>;
     const args = spec.args(call[kind] as never);
-    return callPolicyMethod(isolator, name, args, `isolator ${name}`, spec.reply, () => this.counters.increment(`isolator/errors/${name}`));
+    const { what, onError } = this.callees.of(name);
+    return callPolicyMethod(isolator, name, args, what, spec.reply, onError);
   }
 }

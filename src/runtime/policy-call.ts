@@ -3,6 +3,7 @@
  * throws, rejects with or returns in a wrong shape becomes one POLICY_FAILED error naming the
  * method, and never escapes as anything else.
  */
+import type { Counters } from './counters.ts';
 import { CallError, ErrorCode, isPromiseLike } from './errors.ts';
 
 function describe(e: unknown): string {
@@ -63,4 +64,33 @@ export function callPolicyMethod<Reply>(
     throw policyFailed(what, e);
   }
   return settle(result, what, reply, onError);
+}
+
+/** Per method, what its calls need besides their arguments: its name in errors and its error counter. */
+export interface PolicyCallee {
+  readonly what: string;
+  readonly onError: () => void;
+}
+
+/**
+ * The callees of one part of a policy (`hooks`, `isolator`), made once per method: `what` is
+ * `${part} ${name}` in error messages, `onError` counts `${errorsPrefix}${name}`.
+ */
+export class PolicyCallees {
+  private readonly byName = new Map<string, PolicyCallee>();
+
+  constructor(
+    private readonly part: string,
+    private readonly errorsPrefix: string,
+    private readonly counters: Counters,
+  ) {}
+
+  of(name: string): PolicyCallee {
+    let callee = this.byName.get(name);
+    if (callee === undefined) {
+      const errors = this.errorsPrefix + name;
+      this.byName.set(name, (callee = { what: `${this.part} ${name}`, onError: () => this.counters.increment(errors) }));
+    }
+    return callee;
+  }
 }
